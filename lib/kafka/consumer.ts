@@ -1,0 +1,312 @@
+import { rd, cstr, int64At, NULL, EVENT, OFFSET_INVALID, RD_KAFKA_CONSUMER, type Pointer } from "./ffi.ts";
+import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
+import { check, checkErrorObject, ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
+import {
+  buildTopicPartitionList, destroyTopicPartitionList, drainQueue, errorFromEvent, eventMessages,
+  readTopicPartitionList, statsFromEvent, type TopicPartition,
+} from "./events.ts";
+import { takeMessages, type ConsumedMessage, type MessageError } from "./message.ts";
+
+export interface ConsumerOptions {
+  /** Raw librdkafka properties; must contain `group.id`. Consumer defaults below apply first. */
+  config: KafkaConfig;
+  sources?: Record<string, string>;
+  /** Read message headers too (costs one native call per message). */
+  headers?: boolean;
+  /** Called after partitions are assigned (and before their first message is returned). */
+  onAssign?: (partitions: TopicPartition[]) => void | Promise<void>;
+  /**
+   * Called before partitions are taken away: flush whatever you buffered and store its offsets;
+   * stored offsets are committed right after the hook resolves, then the partitions are released.
+   * Not called when the assignment was lost (session timeout) — committing then is unsafe.
+   */
+  onRevoke?: (partitions: TopicPartition[]) => void | Promise<void>;
+  onError?: (error: KafkaError | MessageError) => void;
+  onStats?: (json: string) => void;
+}
+
+/**
+ * At-least-once defaults: start at the earliest offset when the group has none, and commit only
+ * offsets the application stored after its sink made the data durable (auto-commit then only
+ * ever commits stored offsets — never ahead of the sink).
+ */
+export const CONSUMER_DEFAULTS: KafkaConfig = {
+  "auto.offset.reset": "earliest",
+  "enable.auto.offset.store": "false",
+  "enable.auto.commit": "true",
+  "auto.commit.interval.ms": "1000",
+  "enable.partition.eof": "false",
+  "queued.min.messages": "200000",
+  "fetch.max.bytes": "104857600",
+};
+
+/** Position and lag of one assigned partition. `lag` is null until the high watermark is known. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Next offset the application will see. */
+  position: number;
+  highWatermark: number;
+  lag: number | null;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+const MAX_BATCH = 100_000;
+
+/**
+ * A group consumer that hands the application whole batches: messages of assigned partitions
+ * are forwarded to a private queue drained with one `rd_kafka_consume_batch_queue` call per
+ * batch, while rebalances, errors and statistics arrive as events on the consumer queue. All
+ * polls use a zero timeout and yield to the event loop between attempts.
+ */
+export class Consumer {
+  private rk: Pointer | null;
+  private readonly consumerQueue: Pointer;
+  private readonly messageQueue: Pointer;
+  private readonly words = new Uint32Array(2 * MAX_BATCH);
+  private readonly pendingRebalances: { assign: boolean; partitions: TopicPartition[] }[] = [];
+  private readonly fallback: ConsumedMessage[] = [];
+  private readonly assigned = new Map<string, { topic: string; partition: number; position: number }>();
+  private fatal: KafkaError | null = null;
+
+  constructor(private readonly options: ConsumerOptions) {
+    if (!options.config["group.id"]) throw new KafkaError(ErrorCode._FATAL, "consumer config needs group.id");
+    const conf = buildConf(
+      { ...CONSUMER_DEFAULTS, ...options.config },
+      EVENT.REBALANCE | EVENT.ERROR | (options.onStats ? EVENT.STATS : 0),
+      options.sources,
+    );
+    const lib = rd();
+    this.rk = newHandle(RD_KAFKA_CONSUMER, conf);
+    check(lib.rd_kafka_poll_set_consumer(this.rk), "poll_set_consumer");
+    this.consumerQueue = lib.rd_kafka_queue_get_consumer(this.rk)!;
+    this.messageQueue = lib.rd_kafka_queue_new(this.rk)!;
+  }
+
+  private open(): Pointer {
+    if (!this.rk) throw new ClientClosedError("consumer");
+    if (this.fatal) throw this.fatal;
+    return this.rk;
+  }
+
+  /** Joins the group for these topics (replacing any previous subscription). */
+  subscribe(topics: string[]): void {
+    const list = buildTopicPartitionList(topics.map((topic) => ({ topic, partition: -1 })));
+    try {
+      check(rd().rd_kafka_subscribe(this.open(), list), `subscribe to ${topics.join(", ")}`);
+    } finally {
+      destroyTopicPartitionList(list);
+    }
+  }
+
+  /**
+   * Up to `max` messages, as soon as at least one is available or after `timeoutMs` (then maybe
+   * none). Rebalances are served first, including the `onRevoke` hook. Keys and values are
+   * copies owned by the caller.
+   */
+  async consumeBatch(max = 10_000, timeoutMs = 1_000): Promise<ConsumedMessage[]> {
+    const deadline = performance.now() + timeoutMs;
+    const limit = Math.min(max, MAX_BATCH);
+    for (;;) {
+      await this.serveEvents();
+      this.open();
+      let messages = this.fallback.splice(0, limit);
+      const room = limit - messages.length;
+      const n = room > 0 ? rd().rd_kafka_consume_batch_queue(this.messageQueue, 0, this.words, room) : 0;
+      if (n < 0) throw new KafkaError(ErrorCode._FATAL, "consume_batch_queue failed");
+      if (n > 0) {
+        const taken = takeMessages(this.words, n, this.options.headers);
+        for (const error of taken.errors) this.options.onError?.(error);
+        messages = messages.length ? messages.concat(taken.messages) : taken.messages;
+      }
+      if (messages.length > 0) {
+        this.advance(messages);
+        return messages;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return [];
+      await Bun.sleep(Math.min(left, 2));
+    }
+  }
+
+  private advance(messages: ConsumedMessage[]): void {
+    for (const m of messages) {
+      const state = this.assigned.get(key(m.topic, m.partition));
+      if (state && m.offset + 1 > state.position) state.position = m.offset + 1;
+    }
+  }
+
+  /** Serves events waiting on the consumer queue, then runs the rebalances they asked for. */
+  private async serveEvents(): Promise<void> {
+    const rk = this.open();
+    drainQueue(this.consumerQueue, (event, type) => {
+      if (type === EVENT.REBALANCE) {
+        const code = rd().rd_kafka_event_error(event);
+        const partitions = readTopicPartitionList(rd().rd_kafka_event_topic_partition_list(event));
+        this.pendingRebalances.push({ assign: code === ErrorCode._ASSIGN_PARTITIONS, partitions });
+      } else if (type === EVENT.ERROR) {
+        const error = errorFromEvent(rk, event);
+        if (error.fatal) this.fatal = error;
+        else this.options.onError?.(error);
+      } else if (type === EVENT.STATS) {
+        this.options.onStats?.(statsFromEvent(event));
+      } else if (type === EVENT.FETCH) {
+        // Only if a message beat the queue forwarding set up in assign(): copy, never destroy
+        // (the event owns it).
+        const count = eventMessages(event, this.words);
+        this.fallback.push(...takeMessages(this.words, count, this.options.headers, false).messages);
+      }
+    });
+    while (this.pendingRebalances.length > 0) {
+      const { assign, partitions } = this.pendingRebalances.shift()!;
+      if (assign) await this.assign(partitions);
+      else await this.revoke(partitions);
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  private cooperative(): boolean {
+    return String(rd().rd_kafka_rebalance_protocol(this.open())) === "COOPERATIVE";
+  }
+
+  private async assign(partitions: TopicPartition[]): Promise<void> {
+    const lib = rd();
+    const rk = this.open();
+    // Route each partition's messages to our batch queue before fetching starts.
+    for (const { topic, partition } of partitions) {
+      const queue = lib.rd_kafka_queue_get_partition(rk, cstr(topic), partition);
+      if (queue) {
+        lib.rd_kafka_queue_forward(queue, this.messageQueue);
+        lib.rd_kafka_queue_destroy(queue);
+      }
+    }
+    const list = buildTopicPartitionList(partitions);
+    try {
+      if (this.cooperative()) checkErrorObject(lib.rd_kafka_incremental_assign(rk, list), "incremental assign");
+      else check(lib.rd_kafka_assign(rk, list), "assign");
+      // Where each partition resumes: its committed offset (one blocking round trip per rebalance).
+      const code = lib.rd_kafka_committed(rk, list, 10_000);
+      const committed = code === 0 ? readTopicPartitionList(list) : [];
+      for (const { topic, partition } of partitions) {
+        const offset = committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? OFFSET_INVALID;
+        this.assigned.set(key(topic, partition), { topic, partition, position: offset });
+      }
+    } finally {
+      destroyTopicPartitionList(list);
+    }
+    await this.options.onAssign?.(partitions);
+  }
+
+  private async revoke(partitions: TopicPartition[]): Promise<void> {
+    const lib = rd();
+    const rk = this.open();
+    const lost = lib.rd_kafka_assignment_lost(rk) === 1;
+    if (!lost) {
+      await this.options.onRevoke?.(partitions);
+      this.commit();
+    }
+    const list = buildTopicPartitionList(partitions);
+    try {
+      if (this.cooperative()) checkErrorObject(lib.rd_kafka_incremental_unassign(rk, list), "incremental unassign");
+      else check(lib.rd_kafka_assign(rk, NULL), "unassign");
+    } finally {
+      destroyTopicPartitionList(list);
+    }
+    for (const { topic, partition } of partitions) this.assigned.delete(key(topic, partition));
+  }
+
+  /**
+   * Marks these messages as processed: per partition, the offset after the highest one is
+   * stored, and committed by the next auto-commit, `commit()` or `close()`. Call it only once
+   * the data is durable. Partitions no longer assigned are skipped and returned.
+   */
+  storeOffsets(messages: { topic: string; partition: number; offset: number }[]): TopicPartition[] {
+    const next = new Map<string, TopicPartition>();
+    for (const m of messages) {
+      const k = key(m.topic, m.partition);
+      const current = next.get(k);
+      if (!current || m.offset + 1 > current.offset!) next.set(k, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
+    }
+    const owned = [...next.values()].filter((tp) => this.assigned.has(key(tp.topic, tp.partition)));
+    const skipped = [...next.values()].filter((tp) => !this.assigned.has(key(tp.topic, tp.partition)));
+    if (owned.length === 0) return skipped;
+    const list = buildTopicPartitionList(owned);
+    try {
+      const code = rd().rd_kafka_offsets_store(this.open(), list);
+      if (code !== 0) {
+        const failed = readTopicPartitionList(list).filter((tp) => tp.error !== 0);
+        if (failed.length === 0) check(code, "store offsets");
+        skipped.push(...failed);
+      }
+    } finally {
+      destroyTopicPartitionList(list);
+    }
+    return skipped;
+  }
+
+  /**
+   * Commits the stored offsets now and waits for the broker's answer (a blocking round trip).
+   * Nothing stored is not an error.
+   */
+  commit(): void {
+    const code = rd().rd_kafka_commit(this.open(), NULL, 0);
+    if (code !== 0 && code !== ErrorCode._NO_OFFSET) check(code, "commit");
+  }
+
+  /** The partitions currently assigned to this member. */
+  assignment(): TopicPartition[] {
+    return [...this.assigned.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /**
+   * Position and lag per assigned partition, from the high watermarks librdkafka caches from
+   * fetch responses (no broker round trip).
+   */
+  lag(): PartitionLag[] {
+    const lib = rd();
+    const rk = this.open();
+    const out = new Uint32Array(4); // int64 low, int64 high
+    return [...this.assigned.values()].map(({ topic, partition, position }) => {
+      const code = lib.rd_kafka_get_watermark_offsets(rk, cstr(topic), partition, out.subarray(0, 2), out.subarray(2, 4));
+      const low = int64At(out, 0);
+      const high = int64At(out, 2);
+      const known = code === 0 && high >= 0;
+      // Nothing consumed or committed yet: with auto.offset.reset=earliest we start at `low`.
+      const from = position >= 0 ? position : Math.max(low, 0);
+      return { topic, partition, position: from, highWatermark: high, lag: known ? Math.max(0, high - from) : null };
+    });
+  }
+
+  /** True when partitions are assigned and every one of them has no lag left. */
+  caughtUp(): boolean {
+    const lags = this.lag();
+    return lags.length > 0 && lags.every((p) => p.lag === 0);
+  }
+
+  /**
+   * Commits stored offsets, leaves the group (serving the final revoke, so `onRevoke` runs) and
+   * frees every native object. Safe to call twice.
+   */
+  async close(timeoutMs = 30_000): Promise<void> {
+    if (!this.rk) return;
+    const lib = rd();
+    const rk = this.rk;
+    try {
+      if (!this.fatal) {
+        this.commit();
+        checkErrorObject(lib.rd_kafka_consumer_close_queue(rk, this.consumerQueue), "close");
+        const deadline = performance.now() + timeoutMs;
+        while (lib.rd_kafka_consumer_closed(rk) !== 1 && performance.now() < deadline) {
+          await this.serveEvents().catch(() => undefined);
+          await Bun.sleep(5);
+        }
+      }
+    } finally {
+      lib.rd_kafka_queue_destroy(this.messageQueue);
+      lib.rd_kafka_queue_destroy(this.consumerQueue);
+      lib.rd_kafka_destroy(rk);
+      this.rk = null;
+    }
+  }
+}
+

@@ -1,0 +1,288 @@
+/**
+ * The only file that touches bun:ffi: finds librdkafka, declares the C symbols the binding uses
+ * and the struct layouts it reads. Everything else in lib/kafka speaks TypeScript types.
+ *
+ * Layouts are for LP64 (x86_64/aarch64 Linux), checked against librdkafka 2.15's rdkafka.h.
+ */
+import { dlopen, FFIType, ptr, read, toArrayBuffer, CString, type Pointer } from "bun:ffi";
+import { existsSync } from "node:fs";
+import { paths } from "../paths.ts";
+
+export { ptr, read, toArrayBuffer, type Pointer };
+
+const { ptr: P, i32, i64_fast, u64_fast, cstring, void: VOID } = FFIType;
+
+const symbols = {
+  rd_kafka_version: { args: [], returns: i32 },
+  rd_kafka_version_str: { args: [], returns: cstring },
+  rd_kafka_err2str: { args: [i32], returns: cstring },
+  rd_kafka_err2name: { args: [i32], returns: cstring },
+  rd_kafka_fatal_error: { args: [P, P, u64_fast], returns: i32 },
+
+  rd_kafka_conf_new: { args: [], returns: P },
+  rd_kafka_conf_set: { args: [P, P, P, P, u64_fast], returns: i32 },
+  rd_kafka_conf_set_events: { args: [P, i32], returns: VOID },
+  rd_kafka_conf_destroy: { args: [P], returns: VOID },
+
+  rd_kafka_new: { args: [i32, P, P, u64_fast], returns: P },
+  rd_kafka_destroy: { args: [P], returns: VOID },
+  rd_kafka_name: { args: [P], returns: cstring },
+  rd_kafka_memberid: { args: [P], returns: P },
+  rd_kafka_mem_free: { args: [P, P], returns: VOID },
+
+  rd_kafka_queue_get_main: { args: [P], returns: P },
+  rd_kafka_queue_get_consumer: { args: [P], returns: P },
+  rd_kafka_queue_get_partition: { args: [P, P, i32], returns: P },
+  rd_kafka_queue_new: { args: [P], returns: P },
+  rd_kafka_queue_forward: { args: [P, P], returns: VOID },
+  rd_kafka_queue_destroy: { args: [P], returns: VOID },
+  rd_kafka_queue_poll: { args: [P, i32], returns: P },
+  rd_kafka_queue_length: { args: [P], returns: u64_fast },
+
+  rd_kafka_event_type: { args: [P], returns: i32 },
+  rd_kafka_event_message_array: { args: [P, P, u64_fast], returns: u64_fast },
+  rd_kafka_event_error: { args: [P], returns: i32 },
+  rd_kafka_event_error_string: { args: [P], returns: cstring },
+  rd_kafka_event_error_is_fatal: { args: [P], returns: i32 },
+  rd_kafka_event_stats: { args: [P], returns: cstring },
+  rd_kafka_event_topic_partition_list: { args: [P], returns: P },
+  rd_kafka_event_destroy: { args: [P], returns: VOID },
+
+  rd_kafka_error_code: { args: [P], returns: i32 },
+  rd_kafka_error_string: { args: [P], returns: cstring },
+  rd_kafka_error_is_fatal: { args: [P], returns: i32 },
+  rd_kafka_error_is_retriable: { args: [P], returns: i32 },
+  rd_kafka_error_destroy: { args: [P], returns: VOID },
+
+  rd_kafka_topic_new: { args: [P, P, P], returns: P },
+  rd_kafka_topic_destroy: { args: [P], returns: VOID },
+  rd_kafka_topic_name: { args: [P], returns: cstring },
+  rd_kafka_produce_batch: { args: [P, i32, i32, P, i32], returns: i32 },
+  rd_kafka_produceva: { args: [P, P, u64_fast], returns: P },
+  rd_kafka_flush: { args: [P, i32], returns: i32 },
+  rd_kafka_outq_len: { args: [P], returns: i32 },
+  rd_kafka_headers_new: { args: [u64_fast], returns: P },
+  rd_kafka_headers_destroy: { args: [P], returns: VOID },
+  rd_kafka_header_add: { args: [P, P, i64_fast, P, i64_fast], returns: i32 },
+  rd_kafka_message_headers: { args: [P, P], returns: i32 },
+  rd_kafka_header_get_all: { args: [P, u64_fast, P, P, P], returns: i32 },
+
+  rd_kafka_subscribe: { args: [P, P], returns: i32 },
+  rd_kafka_poll_set_consumer: { args: [P], returns: i32 },
+  rd_kafka_consume_batch_queue: { args: [P, i32, P, u64_fast], returns: i64_fast },
+  rd_kafka_message_destroy: { args: [P], returns: VOID },
+  rd_kafka_message_timestamp: { args: [P, P], returns: i64_fast },
+  rd_kafka_assign: { args: [P, P], returns: i32 },
+  rd_kafka_incremental_assign: { args: [P, P], returns: P },
+  rd_kafka_incremental_unassign: { args: [P, P], returns: P },
+  rd_kafka_rebalance_protocol: { args: [P], returns: cstring },
+  rd_kafka_assignment_lost: { args: [P], returns: i32 },
+  rd_kafka_offsets_store: { args: [P, P], returns: i32 },
+  rd_kafka_commit: { args: [P, P, i32], returns: i32 },
+  rd_kafka_committed: { args: [P, P, i32], returns: i32 },
+  rd_kafka_get_watermark_offsets: { args: [P, P, i32, P, P], returns: i32 },
+  rd_kafka_query_watermark_offsets: { args: [P, P, i32, P, P, i32], returns: i32 },
+  rd_kafka_consumer_close_queue: { args: [P, P], returns: P },
+  rd_kafka_consumer_closed: { args: [P], returns: i32 },
+
+  rd_kafka_topic_partition_list_new: { args: [i32], returns: P },
+  rd_kafka_topic_partition_list_add: { args: [P, P, i32], returns: P },
+  rd_kafka_topic_partition_list_destroy: { args: [P], returns: VOID },
+  rd_kafka_topic_partition_list_set_offset: { args: [P, P, i32, i64_fast], returns: i32 },
+
+  rd_kafka_metadata: { args: [P, i32, P, P, i32], returns: i32 },
+  rd_kafka_metadata_destroy: { args: [P], returns: VOID },
+
+  rd_kafka_AdminOptions_new: { args: [P, i32], returns: P },
+  rd_kafka_AdminOptions_set_request_timeout: { args: [P, i32, P, u64_fast], returns: i32 },
+  rd_kafka_AdminOptions_set_operation_timeout: { args: [P, i32, P, u64_fast], returns: i32 },
+  rd_kafka_AdminOptions_set_validate_only: { args: [P, i32, P, u64_fast], returns: i32 },
+  rd_kafka_AdminOptions_destroy: { args: [P], returns: VOID },
+  rd_kafka_NewTopic_new: { args: [P, i32, i32, P, u64_fast], returns: P },
+  rd_kafka_NewTopic_set_config: { args: [P, P, P], returns: i32 },
+  rd_kafka_NewTopic_destroy: { args: [P], returns: VOID },
+  rd_kafka_CreateTopics: { args: [P, P, u64_fast, P, P], returns: VOID },
+  rd_kafka_event_CreateTopics_result: { args: [P], returns: P },
+  rd_kafka_CreateTopics_result_topics: { args: [P, P], returns: P },
+  rd_kafka_DeleteTopic_new: { args: [P], returns: P },
+  rd_kafka_DeleteTopic_destroy: { args: [P], returns: VOID },
+  rd_kafka_DeleteTopics: { args: [P, P, u64_fast, P, P], returns: VOID },
+  rd_kafka_event_DeleteTopics_result: { args: [P], returns: P },
+  rd_kafka_DeleteTopics_result_topics: { args: [P, P], returns: P },
+  rd_kafka_topic_result_error: { args: [P], returns: i32 },
+  rd_kafka_topic_result_error_string: { args: [P], returns: cstring },
+  rd_kafka_topic_result_name: { args: [P], returns: cstring },
+} as const;
+
+/** Oldest librdkafka whose producer/consumer features (KIP-848 era, Kafka 4 support) we rely on. */
+export const MIN_VERSION = 0x020a0000;
+const versionName = (v: number) => `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
+
+/** Thrown when no usable librdkafka can be loaded; says every path tried and what was found. */
+export class LibrdkafkaNotFoundError extends Error {
+  constructor(readonly tried: string[]) {
+    super(
+      `cannot load librdkafka ≥ ${versionName(MIN_VERSION)}. Tried:\n  ${tried.join("\n  ")}\n` +
+        "Run `just setup` (builds it into .local/librdkafka) or set LIBRDKAFKA_PATH to a librdkafka.so.1.",
+    );
+    this.name = "LibrdkafkaNotFoundError";
+  }
+}
+
+function load() {
+  const candidates: { path: string; explicit: boolean }[] = [];
+  if (process.env.LIBRDKAFKA_PATH) candidates.push({ path: process.env.LIBRDKAFKA_PATH, explicit: true });
+  candidates.push({ path: paths.librdkafkaSo, explicit: false }, { path: "librdkafka.so.1", explicit: false });
+  const tried: string[] = [];
+  for (const { path } of candidates) {
+    if (path.includes("/") && !existsSync(path)) {
+      tried.push(`${path}: no such file`);
+      continue;
+    }
+    let lib;
+    try {
+      lib = dlopen(path, symbols);
+    } catch (error) {
+      tried.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    const version = lib.symbols.rd_kafka_version();
+    if (version >= MIN_VERSION) return { lib, path, version };
+    tried.push(`${path}: version ${versionName(version)} is too old`);
+    lib.close();
+  }
+  throw new LibrdkafkaNotFoundError(tried);
+}
+
+let loaded: ReturnType<typeof load> | undefined;
+
+type RawSymbols = ReturnType<typeof load>["lib"]["symbols"];
+/**
+ * bun:ffi types pointer and 64-bit returns as `… | bigint`; on LP64 user-space pointers and the
+ * sizes/offsets we read stay below 2^53, and the `_fast` types return numbers then.
+ */
+type Symbols = {
+  [K in keyof RawSymbols]: RawSymbols[K] extends (...args: infer A) => infer R ? (...args: A) => Exclude<R, bigint> : never;
+};
+
+/** The librdkafka symbols, loaded (and version-checked) on first use. */
+export function rd(): Symbols {
+  loaded ??= load();
+  return loaded.lib.symbols as unknown as Symbols;
+}
+
+/** Which librdkafka was loaded, e.g. `{ version: "2.15.1", path: ".../librdkafka.so.1" }`. */
+export function librdkafkaInfo(): { version: string; path: string } {
+  loaded ??= load();
+  return { version: String(loaded.lib.symbols.rd_kafka_version_str()), path: loaded.path };
+}
+
+const libc = dlopen("libc.so.6", { memcpy: { args: [P, P, u64_fast], returns: P } });
+
+/**
+ * Copies `len` bytes from native memory into `dest` at `offset`. One native call per message is
+ * cheaper than wrapping each payload in an external ArrayBuffer to copy it from JS.
+ */
+export function copyFromNative(dest: Uint8Array, offset: number, src: number, len: number): void {
+  if (len > 0) libc.symbols.memcpy((ptr(dest) + offset) as Pointer, src as Pointer, len);
+}
+
+/** Pointer `i` of an array of `void *` that native code wrote into `words` (two u32 per pointer). */
+export function pointerAt(words: Uint32Array, i: number): number {
+  return words[2 * i]! + words[2 * i + 1]! * 0x1_0000_0000;
+}
+
+/** Reads an int64 as a number without a BigInt (exact below 2^53: offsets, sizes). */
+export function readInt64(p: Pointer, offset: number): number {
+  return read.u32(p, offset) + read.i32(p, offset + 4) * 0x1_0000_0000;
+}
+
+/** An int64 that native code wrote at u32 index `word` of `words`. */
+export function int64At(words: Uint32Array, word: number): number {
+  return words[word]! + (words[word + 1]! | 0) * 0x1_0000_0000;
+}
+
+/** Writes pointer/size `value` at u32 index `word` (low word first; values stay below 2^53). */
+export function writeU64(words: Uint32Array, word: number, value: number): void {
+  words[word] = value >>> 0;
+  words[word + 1] = Math.floor(value / 0x1_0000_0000);
+}
+
+/** A NUL-terminated UTF-8 copy of `s`, to pass as `const char *`. */
+export function cstr(s: string): Buffer {
+  return Buffer.from(`${s}\0`, "utf8");
+}
+
+/** Reads a `char *` (NULL → null). */
+export function readCString(p: Pointer | number | null): string | null {
+  return p ? new CString(p as Pointer).toString() : null;
+}
+
+/** A zeroed buffer for librdkafka to write an error string into. */
+export function errstrBuffer(): Buffer {
+  return Buffer.alloc(512);
+}
+
+export function errstrText(buf: Buffer): string {
+  const end = buf.indexOf(0);
+  return buf.toString("utf8", 0, end < 0 ? buf.length : end);
+}
+
+/** A C pointer as a JS value bun:ffi accepts (number), or 0 for NULL. */
+export const NULL = 0 as unknown as Pointer;
+
+export const RD_KAFKA_PRODUCER = 0;
+export const RD_KAFKA_CONSUMER = 1;
+export const PARTITION_UA = -1;
+export const MSG_F_COPY = 0x2;
+export const MSG_F_PARTITION = 0x8;
+export const OFFSET_INVALID = -1001;
+export const ADMIN_OP_CREATETOPICS = 1;
+export const ADMIN_OP_DELETETOPICS = 2;
+
+export const EVENT = {
+  NONE: 0x0,
+  DR: 0x1,
+  FETCH: 0x2,
+  LOG: 0x4,
+  ERROR: 0x8,
+  REBALANCE: 0x10,
+  OFFSET_COMMIT: 0x20,
+  STATS: 0x40,
+  CREATETOPICS_RESULT: 100,
+  DELETETOPICS_RESULT: 101,
+} as const;
+
+export const VTYPE = { TOPIC: 1, VALUE: 4, KEY: 5, OPAQUE: 6, MSGFLAGS: 7, HEADERS: 10 } as const;
+
+/** rd_kafka_message_t (72 bytes). */
+export const MESSAGE = {
+  size: 72,
+  err: 0,
+  rkt: 8,
+  partition: 16,
+  payload: 24,
+  len: 32,
+  key: 40,
+  keyLen: 48,
+  offset: 56,
+  opaque: 64,
+} as const;
+
+/** rd_kafka_topic_partition_list_t and its rd_kafka_topic_partition_t elements (64 bytes each). */
+export const TPLIST = { cnt: 0, elems: 8 } as const;
+export const TOPPAR = { size: 64, topic: 0, partition: 8, offset: 16, err: 48 } as const;
+
+/** rd_kafka_vu_t (rd_kafka_produceva's argument): vtype at 0, the value union at 8; 72 bytes. */
+export const VU = { size: 72, vtype: 0, value: 8, value2: 16 } as const;
+
+/** rd_kafka_metadata_t and the arrays it points to. */
+export const METADATA = {
+  brokerCnt: 0,
+  brokers: 8,
+  topicCnt: 16,
+  topics: 24,
+  broker: { size: 24, id: 0, host: 8, port: 16 },
+  topic: { size: 32, name: 0, partitionCnt: 8, partitions: 16, err: 24 },
+  partition: { size: 40, id: 0, err: 4, leader: 8, replicaCnt: 12, isrCnt: 24 },
+} as const;

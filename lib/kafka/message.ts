@@ -1,0 +1,166 @@
+import { rd, read, readCString, readInt64, copyFromNative, pointerAt, toArrayBuffer, MESSAGE, type Pointer } from "./ffi.ts";
+import type { PackedMessages } from "./producer.ts";
+
+/** A message to produce, given as objects (the slow, convenient path; see PackedMessages). */
+export interface OutgoingMessage {
+  /** `null`/absent: no key. A string is sent as UTF-8. */
+  key?: Uint8Array | string | null;
+  value: Uint8Array | string | null;
+  opaque?: number;
+}
+
+/**
+ * A consumed message. `key` and `value` are copies that belong to the caller (slices of one
+ * buffer per batch), valid after the next consume call; the native message is already freed.
+ */
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Milliseconds since the epoch (CreateTime or LogAppendTime), -1 if unknown. */
+  timestamp: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  /** Only when the consumer was created with `headers: true`. */
+  headers?: Record<string, string>;
+}
+
+const encoder = new TextEncoder();
+const asBytes = (v: Uint8Array | string) => (typeof v === "string" ? encoder.encode(v) : v);
+
+/** Packs object messages into the layout `Producer.produceBatch` hands to librdkafka. */
+export function encodeProduceArgs(messages: OutgoingMessage[]): PackedMessages {
+  const count = messages.length;
+  const keys = messages.map((m) => (m.key == null ? null : asBytes(m.key)));
+  const values = messages.map((m) => (m.value == null ? null : asBytes(m.value)));
+  let size = 0;
+  for (let i = 0; i < count; i++) size += (keys[i]?.length ?? 0) + (values[i]?.length ?? 0);
+  const packed: PackedMessages = {
+    count,
+    buffer: new Uint8Array(Math.max(size, 1)),
+    valueOffsets: new Uint32Array(count),
+    valueLengths: new Uint32Array(count),
+    keyOffsets: new Uint32Array(count),
+    keyLengths: new Int32Array(count),
+    opaques: messages.some((m) => m.opaque !== undefined)
+      ? Float64Array.from(messages, (m, i) => m.opaque ?? i)
+      : undefined,
+  };
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const key = keys[i];
+    packed.keyOffsets[i] = at;
+    packed.keyLengths[i] = key ? key.length : -1;
+    if (key) packed.buffer.set(key, at), (at += key.length);
+    const value = values[i];
+    packed.valueOffsets[i] = at;
+    packed.valueLengths[i] = value?.length ?? 0;
+    if (value) packed.buffer.set(value, at), (at += value.length);
+  }
+  return packed;
+}
+
+const topicNames = new Map<number, string>();
+
+/** A per-message consumer error (e.g. a partition EOF or an unknown topic), not data. */
+export interface MessageError {
+  code: number;
+  text: string;
+  topic: string | null;
+  partition: number;
+}
+
+function topicName(rkt: number): string | null {
+  if (!rkt) return null;
+  let name = topicNames.get(rkt);
+  if (name === undefined) {
+    name = String(rd().rd_kafka_topic_name(rkt as unknown as Pointer));
+    topicNames.set(rkt, name);
+  }
+  return name;
+}
+
+const outWords = new Uint32Array(6);
+
+/** Reads a native message's headers (the DLQ carries its reasons there). */
+function readHeaders(message: Pointer): Record<string, string> {
+  const lib = rd();
+  const headers: Record<string, string> = {};
+  if (lib.rd_kafka_message_headers(message, outWords) !== 0) return headers;
+  const list = pointerAt(outWords, 0) as unknown as Pointer;
+  for (let i = 0; ; i++) {
+    // out: name (const char *), value (const void *), size (size_t)
+    const nameOut = outWords.subarray(0, 2);
+    const valueOut = outWords.subarray(2, 4);
+    const sizeOut = outWords.subarray(4, 6);
+    if (lib.rd_kafka_header_get_all(list, i, nameOut, valueOut, sizeOut) !== 0) break;
+    const name = readCString(pointerAt(nameOut, 0))!;
+    const value = pointerAt(valueOut, 0);
+    const size = pointerAt(sizeOut, 0);
+    headers[name] = value ? Buffer.from(toArrayBuffer(value as unknown as Pointer, 0, size)).toString("utf8") : "";
+  }
+  return headers;
+}
+
+/**
+ * Copies `count` native messages (pointers in `words`) into JS objects — keys and values into
+ * one fresh buffer, so they stay valid after the call — then destroys the native messages
+ * (unless `destroy` is false: messages of an event belong to the event).
+ * Message-level errors come back separately: they are consumer events, not data.
+ */
+export function takeMessages(
+  words: Uint32Array,
+  count: number,
+  withHeaders = false,
+  destroy = true,
+): { messages: ConsumedMessage[]; errors: MessageError[] } {
+  const lib = rd();
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const m = pointerAt(words, i) as unknown as Pointer;
+    bytes += read.u32(m, MESSAGE.len) + read.u32(m, MESSAGE.keyLen);
+  }
+  const arena = new Uint8Array(Math.max(bytes, 1));
+  const messages: ConsumedMessage[] = [];
+  const errors: MessageError[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const m = pointerAt(words, i) as unknown as Pointer;
+    const err = read.i32(m, MESSAGE.err);
+    const topic = topicName(read.ptr(m, MESSAGE.rkt));
+    const partition = read.i32(m, MESSAGE.partition);
+    const len = read.u32(m, MESSAGE.len);
+    const payload = read.ptr(m, MESSAGE.payload);
+    if (err !== 0) {
+      // On error messages librdkafka puts the error string in the payload.
+      const text = payload ? Buffer.from(toArrayBuffer(payload as unknown as Pointer, 0, len)).toString("utf8") : "";
+      errors.push({ code: err, text, topic, partition });
+      if (destroy) lib.rd_kafka_message_destroy(m);
+      continue;
+    }
+    const keyLen = read.u32(m, MESSAGE.keyLen);
+    const keyPtr = read.ptr(m, MESSAGE.key);
+    let key: Uint8Array | null = null;
+    if (keyPtr) {
+      copyFromNative(arena, at, keyPtr, keyLen);
+      key = arena.subarray(at, (at += keyLen));
+    }
+    let value: Uint8Array | null = null;
+    if (payload) {
+      copyFromNative(arena, at, payload, len);
+      value = arena.subarray(at, (at += len));
+    }
+    const message: ConsumedMessage = {
+      topic: topic!,
+      partition,
+      offset: readInt64(m, MESSAGE.offset),
+      timestamp: lib.rd_kafka_message_timestamp(m, null),
+      key,
+      value,
+    };
+    if (withHeaders) message.headers = readHeaders(m);
+    messages.push(message);
+    if (destroy) lib.rd_kafka_message_destroy(m);
+  }
+  return { messages, errors };
+}

@@ -1,0 +1,268 @@
+import {
+  rd, ptr, read, cstr, writeU64, pointerAt, NULL, MESSAGE, MSG_F_COPY, MSG_F_PARTITION, PARTITION_UA,
+  RD_KAFKA_PRODUCER, EVENT, type Pointer,
+} from "./ffi.ts";
+import { buildConf, type KafkaConfig } from "./config.ts";
+import { ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
+import { drainQueue, errorFromEvent, eventMessages, statsFromEvent } from "./events.ts";
+import { encodeProduceArgs, type OutgoingMessage } from "./message.ts";
+
+/**
+ * Messages packed for one native call: keys and values are slices of `buffer`.
+ * A key length of -1 means a NULL key (librdkafka then picks partitions by its
+ * partitioner's NULL-key rule) — not the same as an empty key.
+ */
+export interface PackedMessages {
+  count: number;
+  buffer: Uint8Array;
+  valueOffsets: Uint32Array;
+  valueLengths: Uint32Array;
+  keyOffsets: Uint32Array;
+  keyLengths: Int32Array;
+  /** Per-message ids handed back with delivery failures (default: a running sequence number). */
+  opaques?: Float64Array;
+}
+
+/** A message librdkafka could not deliver (or not even enqueue), with the caller's opaque id. */
+export interface DeliveryFailure {
+  opaque: number;
+  error: KafkaError;
+}
+
+export interface ProducerOptions {
+  /** Raw librdkafka properties; producer defaults below are applied first. */
+  config: KafkaConfig;
+  /** `file:line` per key, for error messages. */
+  sources?: Record<string, string>;
+  /** Every failed message, as its delivery report arrives. */
+  onDeliveryFailure?: (failure: DeliveryFailure) => void;
+  /** Non-fatal client errors (broker down, auth failures…): informational, librdkafka retries. */
+  onError?: (error: KafkaError) => void;
+  /** Statistics JSON, every `statistics.interval.ms`. */
+  onStats?: (json: string) => void;
+}
+
+/** Safe, fast producer defaults: idempotent (acks=all, ordered retries), lz4-compressed batches. */
+export const PRODUCER_DEFAULTS: KafkaConfig = {
+  "enable.idempotence": "true",
+  acks: "all",
+  "compression.type": "lz4",
+  "linger.ms": "5",
+  "batch.size": "1000000",
+  "queue.buffering.max.messages": "500000",
+  "queue.buffering.max.kbytes": "1048576",
+};
+
+const MAX_BATCH = 10_000;
+const WORDS = MESSAGE.size / 4;
+
+/**
+ * librdkafka producer driven from the JS thread: `produceBatch` hands a whole array of messages
+ * to `rd_kafka_produce_batch` in one native call (F_COPY, so our buffers are free again on
+ * return; F_PARTITION with partition UA so the key picks the partition). Delivery reports arrive
+ * as DR events on the main queue and are drained by `poll()` — librdkafka never calls into JS.
+ */
+export class Producer {
+  private rk: Pointer | null;
+  private readonly queue: Pointer;
+  private readonly topics = new Map<string, Pointer>();
+  private readonly structs = new Uint32Array(MAX_BATCH * WORDS);
+  private readonly reports = new Uint32Array(2 * MAX_BATCH);
+  private nextOpaque = 1;
+  private fatal: KafkaError | null = null;
+  /** Messages handed to librdkafka. */
+  enqueued = 0;
+  delivered = 0;
+  failed = 0;
+
+  constructor(private readonly options: ProducerOptions) {
+    const lib = rd();
+    const conf = buildConf(
+      { ...PRODUCER_DEFAULTS, ...options.config },
+      EVENT.DR | EVENT.ERROR | (options.onStats ? EVENT.STATS : 0),
+      options.sources,
+    );
+    const errstr = Buffer.alloc(512);
+    const rk = lib.rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr.length);
+    if (!rk) {
+      lib.rd_kafka_conf_destroy(conf);
+      throw new KafkaError(ErrorCode._FATAL, `cannot create producer: ${errstr.toString("utf8").replace(/\0.*$/s, "")}`);
+    }
+    this.rk = rk;
+    this.queue = lib.rd_kafka_queue_get_main(rk)!;
+  }
+
+  /** The native handle, for Admin/metadata calls sharing this client's connections. */
+  get handle(): Pointer {
+    return this.open();
+  }
+
+  /** Messages enqueued whose delivery report has not been served yet. */
+  get inFlight(): number {
+    return this.enqueued - this.delivered - this.failed;
+  }
+
+  private open(): Pointer {
+    if (!this.rk) throw new ClientClosedError("producer");
+    if (this.fatal) throw this.fatal;
+    return this.rk;
+  }
+
+  private topic(name: string): Pointer {
+    let rkt = this.topics.get(name);
+    if (!rkt) {
+      rkt = rd().rd_kafka_topic_new(this.open(), cstr(name), NULL)!;
+      this.topics.set(name, rkt);
+    }
+    return rkt;
+  }
+
+  /**
+   * Enqueues every message of `batch` to `topic`, chunked into native calls of ≤ 10,000. When
+   * librdkafka's queue is full it serves delivery reports and waits a millisecond before retrying
+   * the rest — no busy loop, nothing dropped. Messages refused for other reasons (e.g. too large)
+   * are reported through `onDeliveryFailure` at once. Resolves when all are enqueued.
+   */
+  async produceBatch(topic: string, batch: PackedMessages): Promise<void> {
+    const lib = rd();
+    const rkt = this.topic(topic);
+    const base = ptr(batch.buffer);
+    const structsPtr = ptr(this.structs);
+    for (let start = 0; start < batch.count; start += MAX_BATCH) {
+      const n = Math.min(MAX_BATCH, batch.count - start);
+      this.packStructs(batch, start, n, base);
+      let offset = 0; // first not-yet-enqueued struct of this chunk
+      while (offset < n) {
+        const remaining = n - offset;
+        const good = lib.rd_kafka_produce_batch(
+          rkt, PARTITION_UA, MSG_F_COPY | MSG_F_PARTITION, (structsPtr + offset * MESSAGE.size) as Pointer, remaining,
+        );
+        this.enqueued += good;
+        if (good === remaining) break;
+        offset = this.compactRejected(offset, remaining);
+        if (offset < n) {
+          this.poll();
+          this.open();
+          await Bun.sleep(1);
+        }
+      }
+    }
+  }
+
+  /** Convenience over produceBatch for a few messages given as objects. */
+  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    await this.produceBatch(topic, encodeProduceArgs(messages));
+  }
+
+  /**
+   * After a partial produce_batch: reports messages refused for a reason other than a full queue,
+   * and moves the queue-full ones to the front of the unsent range. Returns the new offset.
+   */
+  private compactRejected(offset: number, count: number): number {
+    const s = this.structs;
+    let write = offset + count;
+    const retry: number[] = [];
+    for (let i = offset; i < offset + count; i++) {
+      const err = s[i * WORDS]! | 0;
+      if (err === ErrorCode.NO_ERROR) continue;
+      if (err === ErrorCode._QUEUE_FULL) retry.push(i);
+      else {
+        this.failed++;
+        this.enqueued++; // counted as handed over so inFlight stays exact
+        this.options.onDeliveryFailure?.({ opaque: pointerAt(s, i * WORDS / 2 + MESSAGE.opaque / 8), error: new KafkaError(err) });
+      }
+    }
+    // Queue-full messages are a suffix in practice (librdkafka stops at the first); keep order anyway.
+    write = offset + count - retry.length;
+    const copy = retry.map((i) => s.slice(i * WORDS, (i + 1) * WORDS));
+    copy.forEach((words, j) => {
+      words[0] = 0;
+      s.set(words, (write + j) * WORDS);
+    });
+    return write;
+  }
+
+  private packStructs(batch: PackedMessages, start: number, n: number, base: number): void {
+    const s = this.structs;
+    s.fill(0, 0, n * WORDS);
+    for (let i = 0; i < n; i++) {
+      const m = start + i;
+      const w = i * WORDS;
+      s[w + MESSAGE.partition / 4] = PARTITION_UA >>> 0; // with F_PARTITION: let the partitioner pick
+      writeU64(s, w + MESSAGE.payload / 4, base + batch.valueOffsets[m]!);
+      writeU64(s, w + MESSAGE.len / 4, batch.valueLengths[m]!);
+      const keyLength = batch.keyLengths[m]!;
+      if (keyLength >= 0) {
+        writeU64(s, w + MESSAGE.key / 4, base + batch.keyOffsets[m]!);
+        writeU64(s, w + MESSAGE.keyLen / 4, keyLength);
+      }
+      writeU64(s, w + MESSAGE.opaque / 4, batch.opaques ? batch.opaques[m]! : this.nextOpaque++);
+    }
+  }
+
+  /**
+   * Serves waiting events without blocking: delivery reports (counted; failures reported),
+   * errors and statistics. Returns the number of events served. Call it regularly.
+   */
+  poll(): number {
+    if (!this.rk) return 0;
+    return drainQueue(this.rk && this.queue, (event, type) => {
+      if (type === EVENT.DR) this.onDeliveryReports(event);
+      else if (type === EVENT.ERROR) this.onErrorEvent(event);
+      else if (type === EVENT.STATS) this.options.onStats?.(statsFromEvent(event));
+    });
+  }
+
+  private onDeliveryReports(event: Pointer): void {
+    const count = eventMessages(event, this.reports);
+    let failures = 0;
+    for (let i = 0; i < count; i++) {
+      const message = pointerAt(this.reports, i) as unknown as Pointer;
+      const err = read.i32(message, MESSAGE.err);
+      if (err === ErrorCode.NO_ERROR) continue;
+      failures++;
+      this.options.onDeliveryFailure?.({ opaque: read.ptr(message, MESSAGE.opaque), error: new KafkaError(err) });
+    }
+    this.failed += failures;
+    this.delivered += count - failures;
+  }
+
+  private onErrorEvent(event: Pointer): void {
+    const error = errorFromEvent(this.rk!, event);
+    if (error.fatal) this.fatal = error;
+    else this.options.onError?.(error);
+  }
+
+  /**
+   * Waits until every enqueued message has its delivery report, polling in short slices so the
+   * event loop keeps running. Returns how many messages are still in flight (0 = all reported).
+   * Throws the fatal error if the producer became unusable.
+   */
+  async flush(timeoutMs = 30_000): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    rd().rd_kafka_flush(this.open(), 0); // wakes the brokers up: send now, don't wait for linger.ms
+    for (;;) {
+      this.poll();
+      if (this.fatal) throw this.fatal;
+      if (this.inFlight === 0 || performance.now() >= deadline) return this.inFlight;
+      await Bun.sleep(2);
+    }
+  }
+
+  /** Flushes (up to `timeoutMs`), then frees every native object. Safe to call twice. */
+  async close(timeoutMs = 30_000): Promise<number> {
+    if (!this.rk) return 0;
+    let pending = 0;
+    try {
+      if (!this.fatal) pending = await this.flush(timeoutMs);
+    } finally {
+      const lib = rd();
+      for (const rkt of this.topics.values()) lib.rd_kafka_topic_destroy(rkt);
+      this.topics.clear();
+      lib.rd_kafka_queue_destroy(this.queue);
+      lib.rd_kafka_destroy(this.rk);
+      this.rk = null;
+    }
+    return pending;
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "bun:test";
+import { Consumer } from "../../lib/kafka/consumer.ts";
+import { Producer } from "../../lib/kafka/producer.ts";
+import { freshTopic, packedMessages, uniqueName } from "./helpers.ts";
+
+const decoder = new TextDecoder();
+
+/** Consumes until `expected` messages arrived or `timeoutMs` passed; records key → partitions. */
+async function drain(consumers: Consumer[], expected: number, timeoutMs = 60_000) {
+  const seen = new Uint8Array(expected);
+  const keyPartitions = new Map<string, Set<number>>();
+  let total = 0;
+  let duplicates = 0;
+  const perConsumer = consumers.map(() => 0);
+  const deadline = performance.now() + timeoutMs;
+  while (total < expected && performance.now() < deadline) {
+    for (const [i, consumer] of consumers.entries()) {
+      const batch = await consumer.consumeBatch(50_000, 50);
+      for (const m of batch) {
+        const n = Number(decoder.decode(m.value!));
+        if (seen[n]) duplicates++;
+        seen[n] = 1;
+        const key = decoder.decode(m.key!);
+        (keyPartitions.get(key) ?? keyPartitions.set(key, new Set()).get(key)!).add(m.partition);
+      }
+      consumer.storeOffsets(batch);
+      total += batch.length;
+      perConsumer[i]! += batch.length;
+    }
+  }
+  return { total, duplicates, keyPartitions, perConsumer, missing: expected - seen.reduce((a, b) => a + b, 0) };
+}
+
+describe("producer → broker → consumer", () => {
+  it("delivers 1,000,000 keyed messages once each, every key on one partition", async () => {
+    const { topic, bootstrap } = await freshTopic("roundtrip");
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    const total = 1_000_000;
+    for (let start = 0; start < total; start += 100_000) {
+      await producer.produceBatch(topic, packedMessages(start, 100_000));
+      producer.poll();
+    }
+    expect(await producer.flush(60_000)).toBe(0);
+    expect(producer.delivered).toBe(total);
+    expect(producer.failed).toBe(0);
+    await producer.close();
+
+    const consumer = new Consumer({ config: { "bootstrap.servers": bootstrap, "group.id": uniqueName("g") } });
+    consumer.subscribe([topic]);
+    const result = await drain([consumer], total);
+    expect(result.total).toBe(total);
+    expect(result.duplicates).toBe(0);
+    expect(result.missing).toBe(0);
+    for (const partitions of result.keyPartitions.values()) expect(partitions.size).toBe(1);
+    expect(consumer.caughtUp()).toBe(true);
+    await consumer.close();
+  });
+
+  it("splits partitions between two members of a group, which together read everything once", async () => {
+    const { topic, bootstrap } = await freshTopic("group", 6);
+    const config = { "bootstrap.servers": bootstrap, "group.id": uniqueName("g"), "partition.assignment.strategy": "cooperative-sticky" };
+    const a = new Consumer({ config });
+    const b = new Consumer({ config });
+    a.subscribe([topic]);
+    b.subscribe([topic]);
+    // Both join (the topic is still empty), then data arrives.
+    const deadline = performance.now() + 30_000;
+    while ((a.assignment().length === 0 || b.assignment().length === 0) && performance.now() < deadline) {
+      expect(await a.consumeBatch(100, 10)).toEqual([]);
+      expect(await b.consumeBatch(100, 10)).toEqual([]);
+    }
+    expect([...a.assignment(), ...b.assignment()].map((p) => p.partition).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceBatch(topic, packedMessages(0, 60_000));
+    expect(await producer.flush()).toBe(0);
+    await producer.close();
+
+    const result = await drain([a, b], 60_000);
+    expect(result.total).toBe(60_000);
+    expect(result.duplicates).toBe(0);
+    expect(result.perConsumer[0]).toBeGreaterThan(0);
+    expect(result.perConsumer[1]).toBeGreaterThan(0);
+    await a.close();
+    await b.close();
+  });
+
+  it("commits only offsets the application stored", async () => {
+    const { topic, bootstrap } = await freshTopic("commit", 1);
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceBatch(topic, packedMessages(0, 1_000));
+    expect(await producer.flush()).toBe(0);
+    await producer.close();
+    const config = { "bootstrap.servers": bootstrap, "group.id": uniqueName("g") };
+
+    // Read everything but store only the first 400: a restart resumes at 400.
+    const first = new Consumer({ config });
+    first.subscribe([topic]);
+    const read: { topic: string; partition: number; offset: number }[] = [];
+    while (read.length < 1_000) read.push(...(await first.consumeBatch(1_000, 100)));
+    first.storeOffsets(read.slice(0, 400));
+    await first.close();
+
+    const second = new Consumer({ config });
+    second.subscribe([topic]);
+    let batch = await second.consumeBatch(1_000, 100);
+    while (batch.length === 0) batch = await second.consumeBatch(1_000, 100);
+    expect(batch[0]!.offset).toBe(400);
+    await second.close();
+  });
+});
