@@ -1,4 +1,7 @@
-import { rd, read, readCString, readInt64, copyFromNative, pointerAt, toArrayBuffer, MESSAGE, type Pointer } from "./ffi.ts";
+import {
+  rd, read, ptr, cstr, readCString, readInt64, writeU64, copyFromNative, pointerAt, toArrayBuffer, MESSAGE, MSG_F_COPY, VTYPE, VU,
+  type Pointer,
+} from "./ffi.ts";
 import type { PackedMessages } from "./producer.ts";
 
 /** A message to produce, given as objects (the slow, convenient path; see PackedMessages). */
@@ -58,6 +61,45 @@ export function encodeProduceArgs(messages: OutgoingMessage[]): PackedMessages {
     if (value) packed.buffer.set(value, at), (at += value.length);
   }
   return packed;
+}
+
+/**
+ * One rd_kafka_produceva call: topic, key, value, headers, F_COPY and the opaque as an array of
+ * rd_kafka_vu_t. Returns the rd_kafka_resp_err_t; on success librdkafka owns the headers.
+ */
+export function produceVa(rk: Pointer, topic: string, message: OutgoingMessage & { headers: Record<string, string> }, opaque: number): number {
+  const lib = rd();
+  const headers = lib.rd_kafka_headers_new(Object.keys(message.headers).length)!;
+  for (const [name, value] of Object.entries(message.headers)) {
+    const bytes = asBytes(value);
+    lib.rd_kafka_header_add(headers, cstr(name), -1, bytes.length ? bytes : null, bytes.length);
+  }
+  const topicName = cstr(topic);
+  const key = message.key == null ? null : asBytes(message.key);
+  const value = message.value == null ? null : asBytes(message.value);
+  const entries: [number, number, number][] = [
+    [VTYPE.TOPIC, ptr(topicName), 0],
+    [VTYPE.MSGFLAGS, MSG_F_COPY, 0],
+    [VTYPE.OPAQUE, opaque, 0],
+    [VTYPE.HEADERS, headers as unknown as number, 0],
+  ];
+  if (key) entries.push([VTYPE.KEY, key.length ? ptr(key) : 0, key.length]);
+  if (value) entries.push([VTYPE.VALUE, value.length ? ptr(value) : 0, value.length]);
+  const vus = new Uint32Array((entries.length * VU.size) / 4);
+  entries.forEach(([vtype, first, second], i) => {
+    const w = (i * VU.size) / 4;
+    vus[w] = vtype;
+    writeU64(vus, w + VU.value / 4, first);
+    writeU64(vus, w + VU.value2 / 4, second);
+  });
+  const error = lib.rd_kafka_produceva(rk, vus, entries.length);
+  if (!error) return 0;
+  lib.rd_kafka_headers_destroy(headers);
+  const code = lib.rd_kafka_error_code(error);
+  lib.rd_kafka_error_destroy(error);
+  // Keep the buffers alive until librdkafka copied them.
+  void [topicName, key, value];
+  return code;
 }
 
 const topicNames = new Map<number, string>();

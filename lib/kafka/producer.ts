@@ -5,7 +5,7 @@ import {
 import { buildConf, type KafkaConfig } from "./config.ts";
 import { ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
 import { drainQueue, errorFromEvent, eventMessages, statsFromEvent } from "./events.ts";
-import { encodeProduceArgs, type OutgoingMessage } from "./message.ts";
+import { encodeProduceArgs, produceVa, type OutgoingMessage } from "./message.ts";
 
 /**
  * Messages packed for one native call: keys and values are slices of `buffer`.
@@ -152,6 +152,23 @@ export class Producer {
   /** Convenience over produceBatch for a few messages given as objects. */
   async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
     await this.produceBatch(topic, encodeProduceArgs(messages));
+  }
+
+  /**
+   * Enqueues one message with headers (rd_kafka_produceva: produce_batch cannot carry headers).
+   * The slow path, for the rare messages that need headers, such as dead letters. Waits while
+   * the queue is full; any other refusal throws.
+   */
+  async produceWithHeaders(topic: string, message: OutgoingMessage & { headers: Record<string, string> }): Promise<void> {
+    const opaque = message.opaque ?? this.nextOpaque++;
+    for (;;) {
+      const code = produceVa(this.open(), topic, message, opaque);
+      if (code === ErrorCode.NO_ERROR) break;
+      if (code !== ErrorCode._QUEUE_FULL) throw new KafkaError(code, `cannot produce to ${topic}`);
+      this.poll();
+      await Bun.sleep(1);
+    }
+    this.enqueued++;
   }
 
   /**

@@ -108,4 +108,25 @@ describe("producer → broker → consumer", () => {
     expect(batch[0]!.offset).toBe(400);
     await second.close();
   });
+
+  it("carries headers, null keys and empty values through produceWithHeaders", async () => {
+    const { topic, bootstrap } = await freshTopic("headers", 1);
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceWithHeaders(topic, { key: "k1", value: "v1", headers: { reason: "bad magic byte", "source.offset": "42" } });
+    await producer.produceWithHeaders(topic, { key: null, value: new Uint8Array(0), headers: {} });
+    expect(await producer.flush()).toBe(0);
+    expect(producer.delivered).toBe(2);
+    await producer.close();
+
+    const consumer = new Consumer({ config: { "bootstrap.servers": bootstrap, "group.id": uniqueName("g") }, headers: true });
+    consumer.subscribe([topic]);
+    const got = [];
+    while (got.length < 2) got.push(...(await consumer.consumeBatch(10, 100)));
+    expect(decoder.decode(got[0]!.key!)).toBe("k1");
+    expect(decoder.decode(got[0]!.value!)).toBe("v1");
+    expect(got[0]!.headers).toEqual({ reason: "bad magic byte", "source.offset": "42" });
+    expect(got[1]!.key).toBeNull();
+    expect(got[1]!.headers).toEqual({});
+    await consumer.close();
+  });
 });
