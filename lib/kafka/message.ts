@@ -35,32 +35,32 @@ const asBytes = (v: Uint8Array | string) => (typeof v === "string" ? encoder.enc
 export function encodeProduceArgs(messages: OutgoingMessage[]): PackedMessages {
   const count = messages.length;
   const keys = messages.map((m) => (m.key == null ? null : asBytes(m.key)));
-  const values = messages.map((m) => (m.value == null ? null : asBytes(m.value)));
-  let size = 0;
-  for (let i = 0; i < count; i++) size += (keys[i]?.length ?? 0) + (values[i]?.length ?? 0);
-  const packed: PackedMessages = {
-    count,
-    buffer: new Uint8Array(Math.max(size, 1)),
-    valueOffsets: new Uint32Array(count),
-    valueLengths: new Uint32Array(count),
-    keyOffsets: new Uint32Array(count),
-    keyLengths: new Int32Array(count),
-    opaques: messages.some((m) => m.opaque !== undefined)
-      ? Float64Array.from(messages, (m, i) => m.opaque ?? i)
-      : undefined,
-  };
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const key = keys[i];
-    packed.keyOffsets[i] = at;
-    packed.keyLengths[i] = key ? key.length : -1;
-    if (key) packed.buffer.set(key, at), (at += key.length);
-    const value = values[i];
-    packed.valueOffsets[i] = at;
-    packed.valueLengths[i] = value?.length ?? 0;
-    if (value) packed.buffer.set(value, at), (at += value.length);
+  const values = messages.map((m) => (m.value == null ? new Uint8Array(0) : asBytes(m.value)));
+  if (keys.some((k) => k === null) && keys.some((k) => k !== null)) {
+    throw new TypeError("a batch has keys on all messages or on none (send the others separately)");
   }
-  return packed;
+  const hasKeys = count > 0 && keys[0] !== null;
+  const valueOffsets = new Uint32Array(count + 1);
+  const keyOffsets = hasKeys ? new Uint32Array(count + 1) : null;
+  for (let i = 0; i < count; i++) {
+    valueOffsets[i + 1] = valueOffsets[i]! + values[i]!.length;
+    if (keyOffsets) keyOffsets[i + 1] = keyOffsets[i]! + keys[i]!.length;
+  }
+  const packedValues = new Uint8Array(valueOffsets[count]!);
+  values.forEach((v, i) => packedValues.set(v, valueOffsets[i]!));
+  let packedKeys: Uint8Array | null = null;
+  if (keyOffsets) {
+    packedKeys = new Uint8Array(keyOffsets[count]!);
+    keys.forEach((k, i) => packedKeys!.set(k!, keyOffsets[i]!));
+  }
+  return {
+    count,
+    values: packedValues,
+    valueOffsets,
+    keys: packedKeys,
+    keyOffsets,
+    opaques: messages.some((m) => m.opaque !== undefined) ? Float64Array.from(messages, (m, i) => m.opaque ?? i) : undefined,
+  };
 }
 
 /**

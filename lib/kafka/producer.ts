@@ -8,17 +8,19 @@ import { drainQueue, errorFromEvent, eventMessages, statsFromEvent } from "./eve
 import { encodeProduceArgs, produceVa, type OutgoingMessage } from "./message.ts";
 
 /**
- * Messages packed for one native call: keys and values are slices of `buffer`.
- * A key length of -1 means a NULL key (librdkafka then picks partitions by its
- * partitioner's NULL-key rule) — not the same as an empty key.
+ * Messages packed for one native call: message i's value is
+ * `values.subarray(valueOffsets[i], valueOffsets[i + 1])` and its key likewise in `keys`.
+ * `keys: null` sends every message without a key (librdkafka's partitioner then spreads them) —
+ * not the same as empty keys.
  */
 export interface PackedMessages {
   count: number;
-  buffer: Uint8Array;
+  values: Uint8Array;
+  /** count + 1 offsets into `values`. */
   valueOffsets: Uint32Array;
-  valueLengths: Uint32Array;
-  keyOffsets: Uint32Array;
-  keyLengths: Int32Array;
+  keys: Uint8Array | null;
+  /** count + 1 offsets into `keys`. */
+  keyOffsets: Uint32Array | null;
   /** Per-message ids handed back with delivery failures (default: a running sequence number). */
   opaques?: Float64Array;
 }
@@ -126,11 +128,12 @@ export class Producer {
   async produceBatch(topic: string, batch: PackedMessages): Promise<void> {
     const lib = rd();
     const rkt = this.topic(topic);
-    const base = ptr(batch.buffer);
+    const valuesBase = batch.values.length ? ptr(batch.values) : 0;
+    const keysBase = batch.keys?.length ? ptr(batch.keys) : 0;
     const structsPtr = ptr(this.structs);
     for (let start = 0; start < batch.count; start += MAX_BATCH) {
       const n = Math.min(MAX_BATCH, batch.count - start);
-      this.packStructs(batch, start, n, base);
+      this.packStructs(batch, start, n, valuesBase, keysBase);
       let offset = 0; // first not-yet-enqueued struct of this chunk
       while (offset < n) {
         const remaining = n - offset;
@@ -199,21 +202,24 @@ export class Producer {
     return write;
   }
 
-  private packStructs(batch: PackedMessages, start: number, n: number, base: number): void {
+  private packStructs(batch: PackedMessages, start: number, n: number, valuesBase: number, keysBase: number): void {
     const s = this.structs;
+    const { valueOffsets, keyOffsets, opaques } = batch;
     s.fill(0, 0, n * WORDS);
     for (let i = 0; i < n; i++) {
       const m = start + i;
       const w = i * WORDS;
       s[w + MESSAGE.partition / 4] = PARTITION_UA >>> 0; // with F_PARTITION: let the partitioner pick
-      writeU64(s, w + MESSAGE.payload / 4, base + batch.valueOffsets[m]!);
-      writeU64(s, w + MESSAGE.len / 4, batch.valueLengths[m]!);
-      const keyLength = batch.keyLengths[m]!;
-      if (keyLength >= 0) {
-        writeU64(s, w + MESSAGE.key / 4, base + batch.keyOffsets[m]!);
-        writeU64(s, w + MESSAGE.keyLen / 4, keyLength);
+      const valueLength = valueOffsets[m + 1]! - valueOffsets[m]!;
+      if (valueLength > 0) writeU64(s, w + MESSAGE.payload / 4, valuesBase + valueOffsets[m]!);
+      writeU64(s, w + MESSAGE.len / 4, valueLength);
+      if (keyOffsets) {
+        // Problem: a NULL key pointer means "no key"; an empty key must still point somewhere.
+        // Solution: always pass the address, with length 0 for an empty key.
+        writeU64(s, w + MESSAGE.key / 4, keysBase + keyOffsets[m]!);
+        writeU64(s, w + MESSAGE.keyLen / 4, keyOffsets[m + 1]! - keyOffsets[m]!);
       }
-      writeU64(s, w + MESSAGE.opaque / 4, batch.opaques ? batch.opaques[m]! : this.nextOpaque++);
+      writeU64(s, w + MESSAGE.opaque / 4, opaques ? opaques[m]! : this.nextOpaque++);
     }
   }
 

@@ -22,7 +22,7 @@ describe("errors surface as typed KafkaErrors, within the configured timeouts", 
     expect(producer.delivered).toBe(0);
     expect(failures.map((f) => f.opaque).sort((a, b) => a - b)).toEqual([...Array(100).keys()]);
     expect(failures[0]!.error).toBeInstanceOf(KafkaError);
-    expect([ErrorCode.UNKNOWN_TOPIC_OR_PART, ErrorCode._UNKNOWN_TOPIC]).toContain(failures[0]!.error.code);
+    expect([ErrorCode.UNKNOWN_TOPIC_OR_PART, ErrorCode._UNKNOWN_TOPIC] as number[]).toContain(failures[0]!.error.code);
     await producer.close();
   });
 

@@ -24,29 +24,23 @@ export async function freshTopic(prefix: string, partitions = 6): Promise<{ topi
  */
 export function packedMessages(start: number, count: number, keys = 1000, size = 100): PackedMessages {
   const encoder = new TextEncoder();
-  const buffer = new Uint8Array(count * (size + 16));
+  const values = new Uint8Array(count * size);
+  const keyBytes = new Uint8Array(count * 12);
   const packed: PackedMessages = {
     count,
-    buffer,
-    valueOffsets: new Uint32Array(count),
-    valueLengths: new Uint32Array(count),
-    keyOffsets: new Uint32Array(count),
-    keyLengths: new Int32Array(count),
+    values,
+    valueOffsets: new Uint32Array(count + 1),
+    keys: keyBytes,
+    keyOffsets: new Uint32Array(count + 1),
     opaques: new Float64Array(count),
   };
-  let at = 0;
   for (let i = 0; i < count; i++) {
     const n = start + i;
     const key = encoder.encode(`key-${n % keys}`);
-    buffer.set(key, at);
-    packed.keyOffsets[i] = at;
-    packed.keyLengths[i] = key.length;
-    at += key.length;
-    const value = encoder.encode(String(n).padStart(size, "0"));
-    buffer.set(value, at);
-    packed.valueOffsets[i] = at;
-    packed.valueLengths[i] = value.length;
-    at += value.length;
+    keyBytes.set(key, packed.keyOffsets![i]!);
+    packed.keyOffsets![i + 1] = packed.keyOffsets![i]! + key.length;
+    values.set(encoder.encode(String(n).padStart(size, "0")), i * size);
+    packed.valueOffsets[i + 1] = (i + 1) * size;
     packed.opaques![i] = n;
   }
   return packed;
