@@ -1,0 +1,159 @@
+import { Admin } from "../kafka/admin.ts";
+import { Consumer, type PartitionLag } from "../kafka/consumer.ts";
+import type { ConsumedMessage } from "../kafka/message.ts";
+import type { ClientSettings } from "../config/client.ts";
+import { SchemaRegistryClient } from "../registry/client.ts";
+import type { RawRow, Sink } from "../sinks/sink.ts";
+import type { DeadLetter } from "./dead-letter.ts";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
+import { MessageDecoder } from "./decode.ts";
+
+/** When buffered rows are handed to the sink: whichever limit is reached first. */
+export interface FlushPolicy {
+  rows: number;
+  bytes: number;
+  intervalMs: number;
+}
+
+export interface ConsumeOptions {
+  settings: ClientSettings;
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  sink: Sink;
+  flush: FlushPolicy;
+  /** Exit once every assigned partition has no lag left (batch mode). */
+  untilCaughtUp: boolean;
+  /** Aborting finishes the current batch, flushes, commits and returns. */
+  signal: AbortSignal;
+  onProgress?: (progress: ConsumeProgress) => void;
+  /** How long to wait for the first assignment before deciding the topic is empty (until-caught-up). */
+  joinTimeoutMs?: number;
+}
+
+export interface ConsumeProgress {
+  consumed: number;
+  landed: number;
+  deadLetters: number;
+  bytes: number;
+  flushes: number;
+  lastFlushMs: number;
+  lag: PartitionLag[];
+}
+
+export interface ConsumeSummary extends ConsumeProgress {
+  deadLettersByKind: Record<string, number>;
+  seconds: number;
+  stoppedBy: "caught-up" | "signal";
+}
+
+/** The topic to read does not exist (auto-create is off): nothing was produced yet. */
+export class MissingTopicError extends Error {
+  constructor(readonly topic: string) {
+    super(`topic "${topic}" does not exist — produce some events first (just produce)`);
+    this.name = "MissingTopicError";
+  }
+}
+
+/**
+ * The consumer stage: reads batches from `topic` in group `group`, decodes and transforms them,
+ * buffers rows until the flush policy says so, writes them to the sink, sends what cannot land
+ * to the dead-letter topic, and only then stores the batch's offsets (at-least-once: a crash
+ * replays, staging deduplicates on the Kafka coordinates). Before a rebalance takes partitions
+ * away the buffer is flushed, so their offsets are committed by the member that did the work.
+ */
+export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSummary> {
+  const { settings, topic, sink, flush: policy } = options;
+  const started = performance.now();
+  await ensureTopics(settings, topic, options.dlqTopic);
+  await sink.open();
+
+  const decoder = new MessageDecoder(new SchemaRegistryClient(settings.registry));
+  const dlq = new DeadLetterQueue(settings.kafka, options.dlqTopic, options.group);
+  let rows: RawRow[] = [];
+  let letters: DeadLetter[] = [];
+  let pending: ConsumedMessage[] = [];
+  let bufferedBytes = 0;
+  let bufferSince = 0;
+  const progress: ConsumeProgress = { consumed: 0, landed: 0, deadLetters: 0, bytes: 0, flushes: 0, lastFlushMs: 0, lag: [] };
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const t0 = performance.now();
+    const result = rows.length > 0 ? await sink.write(rows) : { written: 0, rejected: [] };
+    const byCoordinate = new Map(pending.map((m) => [`${m.partition}:${m.offset}`, m]));
+    for (const { row, reason } of result.rejected) {
+      letters.push({ message: byCoordinate.get(`${row._kafka_partition}:${row._kafka_offset}`)!, kind: "sink-rejected", reason });
+    }
+    if (letters.length > 0) {
+      await dlq.send(letters);
+      await dlq.flush();
+    }
+    consumer.storeOffsets(pending);
+    progress.landed += result.written;
+    progress.deadLetters = dlq.total;
+    progress.flushes++;
+    progress.lastFlushMs = performance.now() - t0;
+    rows = [];
+    letters = [];
+    pending = [];
+    bufferedBytes = 0;
+  };
+
+  const consumer = new Consumer({
+    config: { ...settings.kafka, "group.id": options.group },
+    sources: settings.sources,
+    onRevoke: flush,
+    onError: (error) => console.error(`kafka: ${"message" in error ? error.message : error.text}`),
+  });
+  let stoppedBy: ConsumeSummary["stoppedBy"] = "signal";
+  try {
+    consumer.subscribe([topic]);
+    while (!options.signal.aborted) {
+      const messages = await consumer.consumeBatch(50_000, 100);
+      if (messages.length > 0) {
+        if (pending.length === 0) bufferSince = performance.now();
+        const decoded = await decoder.decode(messages, Date.now() * 1000);
+        for (const row of decoded.rows) rows.push(row);
+        for (const letter of decoded.deadLetters) letters.push(letter);
+        for (const message of messages) pending.push(message);
+        bufferedBytes += decoded.bytes;
+        progress.consumed += messages.length;
+        progress.bytes += decoded.bytes;
+      }
+      const due = pending.length >= policy.rows || bufferedBytes >= policy.bytes || (pending.length > 0 && performance.now() - bufferSince >= policy.intervalMs);
+      const caughtUp = options.untilCaughtUp && messages.length === 0 && consumer.caughtUp();
+      if (due || caughtUp) await flush();
+      progress.lag = consumer.lag();
+      options.onProgress?.(progress);
+      if (caughtUp) {
+        stoppedBy = "caught-up";
+        break;
+      }
+    }
+    await flush();
+  } finally {
+    await consumer.close();
+    await dlq.close();
+    await sink.close();
+  }
+  return {
+    ...progress,
+    deadLettersByKind: Object.fromEntries(dlq.counts),
+    seconds: (performance.now() - started) / 1000,
+    stoppedBy,
+  };
+}
+
+/** Fails fast when the source topic is missing; creates the dead-letter topic if needed. */
+async function ensureTopics(settings: ClientSettings, topic: string, dlqTopic: string): Promise<void> {
+  const admin = new Admin({ config: settings.kafka, sources: settings.sources });
+  try {
+    const metadata = admin.metadata({ topic, timeoutMs: 10_000 });
+    const found = metadata.topics.find((t) => t.name === topic);
+    if (!found || found.error !== 0 || found.partitions.length === 0) throw new MissingTopicError(topic);
+    await admin.createTopics([{ name: dlqTopic, partitions: 1 }]);
+  } finally {
+    admin.close();
+  }
+}
