@@ -15,8 +15,9 @@ const HELP = `Usage: bun scripts/stack.ts <up|down|status> [kafka|registry|bigqu
   down     stop the services this stack started (default: all), found through their pid files
   status   address, pid and health of every service
 
-Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), REGISTRY_PORT (8081),
-  BIGQUERY_EMULATOR_PORT (9050), BIGQUERY_EMULATOR_GRPC_PORT (9060), KAFKA_HEAP (768m),
+Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_SASL_PORT (9094: SASL/PLAIN,
+  user "local", password "local-secret"), REGISTRY_PORT (8081), BIGQUERY_EMULATOR_PORT (9050),
+  BIGQUERY_EMULATOR_GRPC_PORT (9060), KAFKA_HEAP (768m),
   ECOM_STATE_DIR (.local/state: data, logs, pid files), REGISTRY_BASIC_AUTH (user:password).
 Exit codes: 0 ok, 1 a service failed to start (its log tail is printed), 2 usage error.`;
 

@@ -22,7 +22,7 @@ export interface PackedMessages {
   /** count + 1 offsets into `keys`. */
   keyOffsets: Uint32Array | null;
   /** Per-message ids handed back with delivery failures (default: a running sequence number). */
-  opaques?: Float64Array;
+  opaques?: ArrayLike<number>;
 }
 
 /** A message librdkafka could not deliver (or not even enqueue), with the caller's opaque id. */

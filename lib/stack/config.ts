@@ -6,6 +6,8 @@ export interface StackConfig {
   host: string;
   kafkaPort: number;
   kafkaControllerPort: number;
+  /** SASL_PLAINTEXT listener (user "local", password "local-secret") for trying cloud-style configs. */
+  kafkaSaslPort: number;
   registryPort: number;
   bigqueryPort: number;
   bigqueryGrpcPort: number;
@@ -30,6 +32,7 @@ export function stackConfigFromEnv(): StackConfig {
     host: "127.0.0.1",
     kafkaPort: envInt("KAFKA_PORT", 9092),
     kafkaControllerPort: envInt("KAFKA_CONTROLLER_PORT", 9093),
+    kafkaSaslPort: envInt("KAFKA_SASL_PORT", 9094),
     registryPort: envInt("REGISTRY_PORT", 8081),
     bigqueryPort: envInt("BIGQUERY_EMULATOR_PORT", 9050),
     bigqueryGrpcPort: envInt("BIGQUERY_EMULATOR_GRPC_PORT", 9060),

@@ -69,6 +69,7 @@ export class KafkaService implements Service {
       HOST: config.host,
       PORT: String(config.kafkaPort),
       CONTROLLER_PORT: String(config.kafkaControllerPort),
+      SASL_PORT: String(config.kafkaSaslPort),
       DATA_DIR: files.data,
     };
     writeFileSync(files.properties, template.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? ""));

@@ -26,13 +26,14 @@ export function packedMessages(start: number, count: number, keys = 1000, size =
   const encoder = new TextEncoder();
   const values = new Uint8Array(count * size);
   const keyBytes = new Uint8Array(count * 12);
+  const opaques = new Float64Array(count);
   const packed: PackedMessages = {
     count,
     values,
     valueOffsets: new Uint32Array(count + 1),
     keys: keyBytes,
     keyOffsets: new Uint32Array(count + 1),
-    opaques: new Float64Array(count),
+    opaques,
   };
   for (let i = 0; i < count; i++) {
     const n = start + i;
@@ -41,7 +42,7 @@ export function packedMessages(start: number, count: number, keys = 1000, size =
     packed.keyOffsets![i + 1] = packed.keyOffsets![i]! + key.length;
     values.set(encoder.encode(String(n).padStart(size, "0")), i * size);
     packed.valueOffsets[i + 1] = (i + 1) * size;
-    packed.opaques![i] = n;
+    opaques[i] = n;
   }
   return packed;
 }

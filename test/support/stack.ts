@@ -8,6 +8,8 @@ import type { Service } from "../../lib/stack/service.ts";
 /** Where the test stack answers. */
 export interface TestStack {
   bootstrap: string;
+  /** SASL_PLAINTEXT listener: user "local", password "local-secret". */
+  saslBootstrap: string;
   registryUrl: string;
   config: StackConfig;
 }
@@ -30,6 +32,7 @@ export function testStack(): Promise<TestStack> {
       host: "127.0.0.1",
       kafkaPort,
       kafkaControllerPort: kafkaPort + 1,
+      kafkaSaslPort: kafkaPort + 2,
       registryPort: Number(process.env.TEST_REGISTRY_PORT ?? 18081),
       bigqueryPort: 0,
       bigqueryGrpcPort: 0,
@@ -42,7 +45,7 @@ export function testStack(): Promise<TestStack> {
       await service.start();
       started.push(service);
     }
-    return { bootstrap: `${config.host}:${config.kafkaPort}`, registryUrl: `http://${config.host}:${config.registryPort}`, config };
+    return { bootstrap: `${config.host}:${config.kafkaPort}`, saslBootstrap: `${config.host}:${config.kafkaSaslPort}`, registryUrl: `http://${config.host}:${config.registryPort}`, config };
   })();
   return starting;
 }
