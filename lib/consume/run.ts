@@ -77,39 +77,60 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
   let bufferSince = 0;
   const progress: ConsumeProgress = { consumed: 0, landed: 0, deadLetters: 0, bytes: 0, flushes: 0, lastFlushMs: 0, lag: [] };
 
-  const flush = async () => {
-    if (pending.length === 0) return;
+  // The sink writes one batch while the loop consumes and decodes the next (DuckDB and the
+  // broker work on the other core); at most one write is in flight, and each starts only after
+  // the previous one stored its offsets, so offsets are always stored in order.
+  let inFlight: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  const writeBatch = async (batch: { rows: RawRow[]; letters: DeadLetter[]; messages: ConsumedMessage[] }) => {
     const t0 = performance.now();
-    const result = rows.length > 0 ? await sink.write(rows) : { written: 0, rejected: [] };
-    const byCoordinate = new Map(pending.map((m) => [`${m.partition}:${m.offset}`, m]));
-    for (const { row, reason } of result.rejected) {
-      letters.push({ message: byCoordinate.get(`${row._kafka_partition}:${row._kafka_offset}`)!, kind: "sink-rejected", reason });
+    const result = batch.rows.length > 0 ? await sink.write(batch.rows) : { written: 0, rejected: [] };
+    if (result.rejected.length > 0) {
+      const byCoordinate = new Map(batch.messages.map((m) => [`${m.partition}:${m.offset}`, m]));
+      for (const { row, reason } of result.rejected) {
+        batch.letters.push({ message: byCoordinate.get(`${row._kafka_partition}:${row._kafka_offset}`)!, kind: "sink-rejected", reason });
+      }
     }
-    if (letters.length > 0) {
-      await dlq.send(letters);
+    if (batch.letters.length > 0) {
+      await dlq.send(batch.letters);
       await dlq.flush();
     }
-    consumer.storeOffsets(pending);
+    consumer.storeOffsets(batch.messages);
     progress.landed += result.written;
     progress.deadLetters = dlq.total;
     progress.flushes++;
     progress.lastFlushMs = performance.now() - t0;
-    rows = [];
-    letters = [];
-    pending = [];
-    bufferedBytes = 0;
+  };
+  /** Hands the buffer to the sink; `wait` also waits until it (and every earlier batch) is stored. */
+  const flush = async (wait = false) => {
+    if (pending.length > 0) {
+      const batch = { rows, letters, messages: pending };
+      rows = [];
+      letters = [];
+      pending = [];
+      bufferedBytes = 0;
+      const previous = inFlight;
+      await previous;
+      inFlight = previous.then(() => writeBatch(batch));
+      // Failures surface at the next flush (or sooner through `failed`), not as unhandled rejections.
+      inFlight.catch((error: unknown) => {
+        failed ??= error;
+      });
+    }
+    if (wait) await inFlight;
   };
 
   const consumer = new Consumer({
     config: { ...settings.kafka, "group.id": options.group },
     sources: settings.sources,
-    onRevoke: flush,
+    onRevoke: () => flush(true),
     onError: (error) => console.error(`kafka: ${"message" in error ? error.message : error.text}`),
   });
   let stoppedBy: ConsumeSummary["stoppedBy"] = "signal";
   try {
     consumer.subscribe([topic]);
     while (!options.signal.aborted) {
+      if (failed) throw failed;
       const messages = await consumer.consumeBatch(50_000, 100);
       if (messages.length > 0) {
         if (pending.length === 0) bufferSince = performance.now();
@@ -123,7 +144,7 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
       }
       const due = pending.length >= policy.rows || bufferedBytes >= policy.bytes || (pending.length > 0 && performance.now() - bufferSince >= policy.intervalMs);
       const caughtUp = options.untilCaughtUp && messages.length === 0 && consumer.caughtUp();
-      if (due || caughtUp) await flush();
+      if (due || caughtUp) await flush(caughtUp);
       progress.lag = consumer.lag();
       options.onProgress?.(progress);
       if (caughtUp) {
@@ -131,8 +152,9 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
         break;
       }
     }
-    await flush();
+    await flush(true);
   } finally {
+    await inFlight.catch(() => undefined);
     await consumer.close();
     await dlq.close();
     await sink.close();

@@ -2,40 +2,54 @@ import type { EcomEvent } from "../events/event.ts";
 import { MAX_EVENT_TIME, MIN_EVENT_TIME } from "../events/timestamp.ts";
 import type { RawRow } from "../sinks/sink.ts";
 
-const text = (value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
-  const trimmed = String(value).trim();
+/** Trimmed, and `''` → NULL (never stored as empty string). Cheap when nothing needs trimming. */
+function clean(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value.length === 0) return null;
+  if (value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32) return value;
+  const trimmed = value.trim();
   return trimmed === "" ? null : trimmed;
-};
+}
 
 /**
- * This stage's light transforms, from a decoded Avro record to a raw-table row: strings
- * trimmed, empty → NULL (never `''`), Kafka coordinates and ingestion time added. Returns a
- * reason string instead when the record cannot be a valid row (it then goes to the DLQ).
+ * This stage's light transforms, in place: strings trimmed, empty → NULL; then the checks a
+ * row must pass to land (event_time a timestamp in 1970–2099, event_type, product_id and
+ * user_id present, price NULL or finite ≥ 0). Returns the reason when the row cannot land
+ * (it then goes to the dead-letter topic), else null.
  */
-export function toRawRow(record: Partial<EcomEvent>, partition: number, offset: number, ingestedAt: number): RawRow | string {
-  const eventTime = record.event_time;
-  if (typeof eventTime !== "number" || !Number.isSafeInteger(eventTime) || eventTime < MIN_EVENT_TIME || eventTime >= MAX_EVENT_TIME) {
-    return `event_time ${String(eventTime)} is not a timestamp between 1970 and 2100`;
+export function normalizeRow(row: RawRow): string | null {
+  // Field by field, not a loop over names: keyed access made this 3× slower (0.25 µs/row).
+  row.event_type = clean(row.event_type)!;
+  row.product_id = clean(row.product_id)!;
+  row.category_id = clean(row.category_id);
+  row.category_code = clean(row.category_code);
+  row.brand = clean(row.brand);
+  row.user_id = clean(row.user_id)!;
+  row.user_session = clean(row.user_session);
+  const t = row.event_time;
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < MIN_EVENT_TIME || t >= MAX_EVENT_TIME) {
+    return `event_time ${String(t)} is not a timestamp between 1970 and 2100`;
   }
-  const eventType = text(record.event_type);
-  const productId = text(record.product_id);
-  const userId = text(record.user_id);
-  if (!eventType) return "event_type is empty";
-  if (!productId) return "product_id is empty";
-  if (!userId) return "user_id is empty";
-  const price = record.price ?? null;
+  if (!row.event_type) return "event_type is empty";
+  if (!row.product_id) return "product_id is empty";
+  if (!row.user_id) return "user_id is empty";
+  const price = row.price ?? null;
+  row.price = price;
   if (price !== null && !(Number.isFinite(price) && price >= 0)) return `price ${price} must be a finite number ≥ 0`;
+  return null;
+}
+
+/** A decoded event (any writer schema) as a raw row, before `normalizeRow`. */
+export function rowFromEvent(event: Partial<EcomEvent>, partition: number, offset: number, ingestedAt: number): RawRow {
   return {
-    event_time: eventTime,
-    event_type: eventType,
-    product_id: productId,
-    category_id: text(record.category_id),
-    category_code: text(record.category_code),
-    brand: text(record.brand),
-    price,
-    user_id: userId,
-    user_session: text(record.user_session),
+    event_time: event.event_time as number,
+    event_type: event.event_type as string,
+    product_id: event.product_id as string,
+    category_id: event.category_id ?? null,
+    category_code: event.category_code ?? null,
+    brand: event.brand ?? null,
+    price: event.price ?? null,
+    user_id: event.user_id as string,
+    user_session: event.user_session ?? null,
     _kafka_partition: partition,
     _kafka_offset: offset,
     _ingested_at: ingestedAt,

@@ -38,6 +38,10 @@ export const CONSUMER_DEFAULTS: KafkaConfig = {
   "enable.partition.eof": "false",
   "queued.min.messages": "200000",
   "fetch.max.bytes": "104857600",
+  // When the prefetch queue is full librdkafka pauses fetching for this long (default 1000 ms).
+  // A batch consumer empties the queue in one call, so the default starved it: 885k messages
+  // took 2.7 s to consume with it and 0.67 s with 5 ms (6 partitions, local broker).
+  "fetch.queue.backoff.ms": "5",
 };
 
 /** Position and lag of one assigned partition. `lag` is null until the high watermark is known. */
