@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 import { resolveClientSettings } from "../lib/config/client.ts";
 import { runConsumer, type ConsumeProgress } from "../lib/consume/run.ts";
 import { DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC } from "../lib/events/event.ts";
-import { createSink, warehouseKind } from "../lib/sinks/select.ts";
+import { createSink } from "../lib/sinks/select.ts";
+import { warehouseKindFromEnv } from "../lib/warehouse/open.ts";
 
 const HELP = `Usage: just consume [options]
 
@@ -84,7 +85,7 @@ let settings;
 let kind;
 try {
   settings = resolveClientSettings({ configFile: values.config, bootstrap: values.brokers, overrides: values.X });
-  kind = warehouseKind(values.warehouse);
+  kind = warehouseKindFromEnv(values.warehouse ? { WAREHOUSE: values.warehouse } : process.env);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
