@@ -4,6 +4,8 @@ import {
 } from "./ffi.ts";
 import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
 import { ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
+import { drainQueue } from "./events.ts";
+import { logFromEvent } from "./log.ts";
 
 /** A topic to create: partitions, replication factor and topic-level configs. */
 export interface NewTopic {
@@ -47,7 +49,7 @@ export class Admin {
       this.rk = source.handle;
       this.owned = false;
     } else {
-      this.rk = newHandle(RD_KAFKA_PRODUCER, buildConf(source.config, 0, source.sources));
+      this.rk = newHandle(RD_KAFKA_PRODUCER, buildConf(source.config, EVENT.LOG, source.sources));
       this.owned = true;
     }
   }
@@ -174,7 +176,10 @@ export class Admin {
     const rkt = options.topic ? lib.rd_kafka_topic_new(rk, cstr(options.topic), NULL) : null;
     try {
       const code = lib.rd_kafka_metadata(rk, rkt ? 0 : 1, rkt ?? NULL, out, options.timeoutMs ?? 10_000);
-      if (code !== 0) throw new KafkaError(code, `cannot fetch metadata: ${String(lib.rd_kafka_err2str(code))}`);
+      if (code !== 0) {
+        const cause = this.lastBrokerError();
+        throw new KafkaError(code, `cannot fetch metadata: ${String(lib.rd_kafka_err2str(code))}${cause ? ` (${cause})` : ""}`);
+      }
     } finally {
       if (rkt) lib.rd_kafka_topic_destroy(rkt);
     }
@@ -184,6 +189,27 @@ export class Admin {
     } finally {
       lib.rd_kafka_metadata_destroy(md);
     }
+  }
+
+  /**
+   * The most telling error librdkafka logged while a call failed ("SASL authentication error:
+   * Invalid username or password" says more than "_TRANSPORT"); null when there is none.
+   */
+  private lastBrokerError(): string | null {
+    if (!this.owned) return null;
+    const lib = rd();
+    const queue = lib.rd_kafka_queue_get_main(this.open())!;
+    let best: string | null = null;
+    try {
+      drainQueue(queue, (event, type) => {
+        if (type !== EVENT.LOG) return;
+        const { level, message } = logFromEvent(event);
+        if (level <= 3 && !/brokers are down/.test(message)) best = message.replace(/^[^ ]+: /, "");
+      });
+    } finally {
+      lib.rd_kafka_queue_destroy(queue);
+    }
+    return best;
   }
 
   /** Frees the handle if this Admin created it. */

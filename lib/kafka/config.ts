@@ -74,7 +74,8 @@ export function buildConf(config: KafkaConfig, eventMask: number, sources: Recor
   const lib = rd();
   const conf = lib.rd_kafka_conf_new()!;
   const errstr = errstrBuffer();
-  for (const [key, value] of Object.entries(config)) {
+  // Logs come through our event queue (see log.ts), never printed from librdkafka's threads.
+  for (const [key, value] of Object.entries({ "log.queue": "true", ...config })) {
     errstr.fill(0);
     if (lib.rd_kafka_conf_set(conf, cstr(key), cstr(value), errstr, errstr.length) !== 0) {
       lib.rd_kafka_conf_destroy(conf);
@@ -93,5 +94,7 @@ export function newHandle(type: number, conf: Pointer): Pointer {
     rd().rd_kafka_conf_destroy(conf);
     throw new KafkaConfigError("(client)", errstrText(errstr));
   }
+  // With log.queue=true, logs wait in a temporary queue until one is set: the main queue.
+  rd().rd_kafka_set_log_queue(rk, NULL);
   return rk;
 }

@@ -5,6 +5,7 @@ import {
   buildTopicPartitionList, destroyTopicPartitionList, drainQueue, errorFromEvent, eventMessages,
   readTopicPartitionList, statsFromEvent, type TopicPartition,
 } from "./events.ts";
+import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { takeMessages, type ConsumedMessage, type MessageError } from "./message.ts";
 
 export interface ConsumerOptions {
@@ -23,6 +24,8 @@ export interface ConsumerOptions {
   onRevoke?: (partitions: TopicPartition[]) => void | Promise<void>;
   onError?: (error: KafkaError | MessageError) => void;
   onStats?: (json: string) => void;
+  /** librdkafka's log lines (default: errors on stderr, deduplicated; everything with `debug`). */
+  onLog?: (line: LogLine) => void;
 }
 
 /**
@@ -72,12 +75,13 @@ export class Consumer {
   private readonly fallback: ConsumedMessage[] = [];
   private readonly assigned = new Map<string, { topic: string; partition: number; position: number }>();
   private fatal: KafkaError | null = null;
+  private readonly log: (line: LogLine) => void;
 
   constructor(private readonly options: ConsumerOptions) {
     if (!options.config["group.id"]) throw new KafkaError(ErrorCode._FATAL, "consumer config needs group.id");
     const conf = buildConf(
       { ...CONSUMER_DEFAULTS, ...options.config },
-      EVENT.REBALANCE | EVENT.ERROR | (options.onStats ? EVENT.STATS : 0),
+      EVENT.REBALANCE | EVENT.ERROR | EVENT.LOG | (options.onStats ? EVENT.STATS : 0),
       options.sources,
     );
     const lib = rd();
@@ -85,6 +89,7 @@ export class Consumer {
     check(lib.rd_kafka_poll_set_consumer(this.rk), "poll_set_consumer");
     this.consumerQueue = lib.rd_kafka_queue_get_consumer(this.rk)!;
     this.messageQueue = lib.rd_kafka_queue_new(this.rk)!;
+    this.log = options.onLog ?? defaultLogHandler(options.config);
   }
 
   private open(): Pointer {
@@ -152,6 +157,8 @@ export class Consumer {
         const error = errorFromEvent(rk, event);
         if (error.fatal) this.fatal = error;
         else this.options.onError?.(error);
+      } else if (type === EVENT.LOG) {
+        this.log(logFromEvent(event));
       } else if (type === EVENT.STATS) {
         this.options.onStats?.(statsFromEvent(event));
       } else if (type === EVENT.FETCH) {

@@ -47,6 +47,8 @@ const symbols = {
   rd_kafka_event_stats: { args: [P], returns: cstring },
   rd_kafka_event_topic_partition_list: { args: [P], returns: P },
   rd_kafka_event_destroy: { args: [P], returns: VOID },
+  rd_kafka_event_log: { args: [P, P, P, P], returns: i32 },
+  rd_kafka_set_log_queue: { args: [P, P], returns: i32 },
 
   rd_kafka_error_code: { args: [P], returns: i32 },
   rd_kafka_error_string: { args: [P], returns: cstring },

@@ -2,7 +2,8 @@ import {
   rd, ptr, read, cstr, writeU64, pointerAt, NULL, MESSAGE, MSG_F_COPY, MSG_F_PARTITION, PARTITION_UA,
   RD_KAFKA_PRODUCER, EVENT, type Pointer,
 } from "./ffi.ts";
-import { buildConf, type KafkaConfig } from "./config.ts";
+import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
+import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
 import { drainQueue, errorFromEvent, eventMessages, statsFromEvent } from "./events.ts";
 import { encodeProduceArgs, produceVa, type OutgoingMessage } from "./message.ts";
@@ -42,6 +43,8 @@ export interface ProducerOptions {
   onError?: (error: KafkaError) => void;
   /** Statistics JSON, every `statistics.interval.ms`. */
   onStats?: (json: string) => void;
+  /** librdkafka's log lines (default: errors on stderr, deduplicated; everything with `debug`). */
+  onLog?: (line: LogLine) => void;
 }
 
 /** Safe, fast producer defaults: idempotent (acks=all, ordered retries), lz4-compressed batches. */
@@ -72,26 +75,21 @@ export class Producer {
   private readonly reports = new Uint32Array(2 * MAX_BATCH);
   private nextOpaque = 1;
   private fatal: KafkaError | null = null;
+  private readonly log: (line: LogLine) => void;
   /** Messages handed to librdkafka. */
   enqueued = 0;
   delivered = 0;
   failed = 0;
 
   constructor(private readonly options: ProducerOptions) {
-    const lib = rd();
     const conf = buildConf(
       { ...PRODUCER_DEFAULTS, ...options.config },
-      EVENT.DR | EVENT.ERROR | (options.onStats ? EVENT.STATS : 0),
+      EVENT.DR | EVENT.ERROR | EVENT.LOG | (options.onStats ? EVENT.STATS : 0),
       options.sources,
     );
-    const errstr = Buffer.alloc(512);
-    const rk = lib.rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr.length);
-    if (!rk) {
-      lib.rd_kafka_conf_destroy(conf);
-      throw new KafkaError(ErrorCode._FATAL, `cannot create producer: ${errstr.toString("utf8").replace(/\0.*$/s, "")}`);
-    }
-    this.rk = rk;
-    this.queue = lib.rd_kafka_queue_get_main(rk)!;
+    this.rk = newHandle(RD_KAFKA_PRODUCER, conf);
+    this.queue = rd().rd_kafka_queue_get_main(this.rk)!;
+    this.log = options.onLog ?? defaultLogHandler(options.config);
   }
 
   /** The native handle, for Admin/metadata calls sharing this client's connections. */
@@ -233,6 +231,7 @@ export class Producer {
       if (type === EVENT.DR) this.onDeliveryReports(event);
       else if (type === EVENT.ERROR) this.onErrorEvent(event);
       else if (type === EVENT.STATS) this.options.onStats?.(statsFromEvent(event));
+      else if (type === EVENT.LOG) this.log(logFromEvent(event));
     });
   }
 

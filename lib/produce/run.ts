@@ -54,7 +54,7 @@ export interface ProduceSummary extends ProduceProgress {
 /** Kafka did not answer at start: nothing was sent. */
 export class BrokerUnreachableError extends Error {
   constructor(brokers: string, cause: unknown) {
-    super(`cannot reach Kafka at ${brokers}: ${(cause as Error).message} — is it running (just up)? Nothing was produced.`, { cause });
+    super(`cannot reach Kafka at ${brokers}: ${(cause as Error).message} — check bootstrap.servers and the credentials, or start the local stack (just up). Nothing was produced.`, { cause });
     this.name = "BrokerUnreachableError";
   }
 }
