@@ -34,6 +34,16 @@ down *services:
 status:
     {{bun}} scripts/stack.ts status
 
+# The whole pipeline on the local stack: up → generate (if no data) → produce → consume → dbt → KPI report
+[group('pipeline')]
+demo *args: _ready
+    {{bun}} scripts/demo.ts "$@"
+
+# Print the core KPIs from the dbt models (events by type, revenue, users, top categories)
+[group('pipeline')]
+report *args: _ready
+    {{bun}} scripts/report.ts "$@"
+
 # Write synthetic click events shaped like the Kaggle dataset (--rows N --seed S --out PATH; .gz compresses)
 [group('pipeline')]
 generate *args: _ready

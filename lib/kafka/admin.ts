@@ -1,5 +1,5 @@
 import {
-  rd, read, cstr, readCString, pointerAt, writeU64, errstrBuffer, errstrText, NULL, METADATA, EVENT,
+  rd, read, cstr, readCString, pointerAt, writeU64, int64At, errstrBuffer, errstrText, NULL, METADATA, EVENT,
   ADMIN_OP_CREATETOPICS, ADMIN_OP_DELETETOPICS, RD_KAFKA_PRODUCER, type Pointer,
 } from "./ffi.ts";
 import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
@@ -189,6 +189,17 @@ export class Admin {
     } finally {
       lib.rd_kafka_metadata_destroy(md);
     }
+  }
+
+  /**
+   * The low and high watermarks of one partition, asked of its leader (blocking, at most
+   * `timeoutMs`). `high - low` is how many messages it holds.
+   */
+  watermarks(topic: string, partition: number, timeoutMs = 10_000): { low: number; high: number } {
+    const out = new Uint32Array(4);
+    const code = rd().rd_kafka_query_watermark_offsets(this.open(), cstr(topic), partition, out.subarray(0, 2), out.subarray(2, 4), timeoutMs);
+    if (code !== 0) throw new KafkaError(code, `cannot read the offsets of ${topic} [${partition}]`);
+    return { low: int64At(out, 0), high: int64At(out, 2) };
   }
 
   /**
