@@ -115,6 +115,12 @@ test *args: _ready
 typecheck: _ready
     tsc --noEmit -p .
 
+# Benchmark the Kafka binding vs rdkafka_performance and Kafka's Java perf tools (table + reports/bench-kafka.md)
+[group('bench')]
+bench-kafka *args: _ready
+    {{bun}} scripts/stack.ts up kafka
+    {{bun}} scripts/bench-kafka.ts "$@"
+
 # Set up only when something is missing (fast no-op otherwise)
 _ready:
     @{{bun}} scripts/setup.ts --quiet

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { aptStep } from "../lib/setup/apt.ts";
+import { rdkafkaPerformanceStep } from "../lib/setup/bench.ts";
 import { runSteps, SetupError, type SetupStep } from "../lib/setup/step.ts";
 import { bunInstallStep, emulatorStep, kafkaJarsStep, librdkafkaStep, pythonStep } from "../lib/setup/tools.ts";
 
@@ -14,6 +15,7 @@ Installs, skipping what is already present:
   debian packages     librdkafka build deps, Java 17, Maven, Go, python3-venv (as root or via sudo)
   bun install         npm dependencies (frozen lockfile when CI=true)
   librdkafka          2.15 built from @confluentinc/kafka-javascript's bundled sources → .local/librdkafka
+  rdkafka_performance librdkafka's benchmark tool (for just bench-kafka) → .local/bin
   kafka jars          Apache Kafka 4.3.1 from Maven Central → .local/kafka/libs
   python venv (dbt)   dbt-core, dbt-duckdb, dbt-bigquery, duckdb, confluent-kafka → .local/venv
   bigquery emulator   goccy/bigquery-emulator v0.8.1 via the Go module proxy → .local/bin
@@ -39,7 +41,7 @@ if (values.help) {
   process.exit(0);
 }
 
-let steps: SetupStep[] = [aptStep, bunInstallStep, librdkafkaStep, kafkaJarsStep, pythonStep, emulatorStep];
+let steps: SetupStep[] = [aptStep, bunInstallStep, librdkafkaStep, rdkafkaPerformanceStep, kafkaJarsStep, pythonStep, emulatorStep];
 if (values.list) {
   for (const step of steps) console.log(step.name);
   process.exit(0);

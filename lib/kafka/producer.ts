@@ -140,14 +140,24 @@ export class Producer {
         );
         this.enqueued += good;
         if (good === remaining) break;
-        offset = this.compactRejected(offset, remaining);
-        if (offset < n) {
-          this.poll();
-          this.open();
-          await Bun.sleep(1);
-        }
+        offset = this.skipRefused(offset, remaining);
+        if (offset < n) await this.waitForRoom();
       }
     }
+  }
+
+  /**
+   * The queue is full: serve delivery reports, then sleep until a tenth of what is in flight
+   * has been acknowledged (or 50 ms), rather than offering the same messages every millisecond.
+   */
+  private async waitForRoom(): Promise<void> {
+    const target = this.inFlight * 0.9;
+    const deadline = performance.now() + 50;
+    do {
+      await Bun.sleep(1);
+      this.poll();
+      this.open();
+    } while (this.inFlight > target && performance.now() < deadline);
   }
 
   /** Convenience over produceBatch for a few messages given as objects. */
@@ -173,31 +183,21 @@ export class Producer {
   }
 
   /**
-   * After a partial produce_batch: reports messages refused for a reason other than a full queue,
-   * and moves the queue-full ones to the front of the unsent range. Returns the new offset.
+   * After a partial produce_batch: reports the messages refused for a reason other than a full
+   * queue, and returns the index of the first queue-full one — librdkafka refuses every message
+   * after the first queue-full, so the retry starts there, with no copying.
    */
-  private compactRejected(offset: number, count: number): number {
+  private skipRefused(offset: number, count: number): number {
     const s = this.structs;
-    let write = offset + count;
-    const retry: number[] = [];
     for (let i = offset; i < offset + count; i++) {
       const err = s[i * WORDS]! | 0;
       if (err === ErrorCode.NO_ERROR) continue;
-      if (err === ErrorCode._QUEUE_FULL) retry.push(i);
-      else {
-        this.failed++;
-        this.enqueued++; // counted as handed over so inFlight stays exact
-        this.options.onDeliveryFailure?.({ opaque: pointerAt(s, i * WORDS / 2 + MESSAGE.opaque / 8), error: new KafkaError(err) });
-      }
+      if (err === ErrorCode._QUEUE_FULL) return i;
+      this.failed++;
+      this.enqueued++; // counted as handed over so inFlight stays exact
+      this.options.onDeliveryFailure?.({ opaque: pointerAt(s, (i * WORDS) / 2 + MESSAGE.opaque / 8), error: new KafkaError(err) });
     }
-    // Queue-full messages are a suffix in practice (librdkafka stops at the first); keep order anyway.
-    write = offset + count - retry.length;
-    const copy = retry.map((i) => s.slice(i * WORDS, (i + 1) * WORDS));
-    copy.forEach((words, j) => {
-      words[0] = 0;
-      s.set(words, (write + j) * WORDS);
-    });
-    return write;
+    return offset + count;
   }
 
   private packStructs(batch: PackedMessages, start: number, n: number, valuesBase: number, keysBase: number): void {

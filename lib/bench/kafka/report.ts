@@ -1,0 +1,204 @@
+import { formatCount, formatMiB, formatRatio, formatSeconds, formatSize } from "../format.ts";
+import { formatLoad, type Machine } from "../machine.ts";
+import { summarize, type Summary } from "../stats.ts";
+import { renderMarkdown, type Table } from "../table.ts";
+import type { Measurement, Role, Tool } from "./measurement.ts";
+
+/** The issue's targets: the binding at ≥ 80% of rdkafka_performance and ≥ 1.0× the Java tool. */
+export const TARGETS = { rdkafka_performance: 0.8, java: 1.0 } as const;
+
+const TOOL_LABEL: Record<Tool, string> = {
+  binding: "binding (keyed)",
+  "binding-nokey": "binding (no key)",
+  rdkafka_performance: "rdkafka_performance",
+  java: "Java perf-test",
+};
+/** Consumers all read the same keyed topic, so "keyed" only distinguishes the producer variants. */
+const label = (tool: Tool, role: Role) => (role === "consume" && tool === "binding" ? "binding" : TOOL_LABEL[tool]);
+const TOOL_ORDER: Tool[] = ["binding", "binding-nokey", "rdkafka_performance", "java"];
+
+/** Medians (with min/max) of one tool × role × size over its runs. */
+export interface Aggregate {
+  tool: Tool;
+  role: Role;
+  size: number;
+  rate: Summary;
+  cpuMs: Summary;
+  peakRssBytes: Summary;
+}
+
+/** One binding variant against the two references for one size and role. */
+export interface Comparison {
+  size: number;
+  role: Role;
+  variant: Tool;
+  vsRdkafka: number | null;
+  vsJava: number | null;
+}
+
+/** Groups measurements by (size, role, tool) and summarizes each group. */
+export function aggregate(measurements: Measurement[]): Aggregate[] {
+  const groups = new Map<string, Measurement[]>();
+  for (const m of measurements) {
+    const key = `${m.size}\u0000${m.role}\u0000${m.tool}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const rows = [...groups.values()].map((ms) => {
+    const { tool, role, size } = ms[0]!;
+    const what = `${tool} ${role} ${size} B`;
+    return {
+      tool,
+      role,
+      size,
+      rate: summarize(ms.map((m) => m.msgsPerSec), what),
+      cpuMs: summarize(ms.map((m) => m.cpuMs), what),
+      peakRssBytes: summarize(ms.map((m) => m.peakRssBytes), what),
+    };
+  });
+  const roleOrder = (r: Role) => (r === "produce" ? 0 : 1);
+  return rows.sort((a, b) => a.size - b.size || roleOrder(a.role) - roleOrder(b.role) || TOOL_ORDER.indexOf(a.tool) - TOOL_ORDER.indexOf(b.tool));
+}
+
+/** Median-rate ratios of each binding variant to rdkafka_performance and to Java (null when one is missing). */
+export function compare(aggregates: Aggregate[]): Comparison[] {
+  const find = (size: number, role: Role, tool: Tool) => aggregates.find((a) => a.size === size && a.role === role && a.tool === tool);
+  return aggregates
+    .filter((a) => a.tool === "binding" || a.tool === "binding-nokey")
+    .map((a) => {
+      const rdkafka = find(a.size, a.role, "rdkafka_performance");
+      const java = find(a.size, a.role, "java");
+      return {
+        size: a.size,
+        role: a.role,
+        variant: a.tool,
+        vsRdkafka: rdkafka ? a.rate.median / rdkafka.rate.median : null,
+        vsJava: java ? a.rate.median / java.rate.median : null,
+      };
+    });
+}
+
+const met = (ratio: number | null, target: number) => (ratio === null ? "n/a" : ratio >= target ? "yes" : "**no**");
+const ratioCell = (ratio: number | null) => (ratio === null ? "—" : formatRatio(ratio));
+
+/** The main table: one row per size × role × tool, medians with min–max, plus ratios on binding rows. */
+export function resultsTable(aggregates: Aggregate[], comparisons: Comparison[]): Table {
+  return {
+    headers: ["size", "role", "client", "msgs/s (median)", "min – max", "MB/s", "CPU", "peak RSS", "vs rdkafka_perf", "vs Java"],
+    align: ["left", "left", "left", "right", "right", "right", "right", "right", "right", "right"],
+    rows: aggregates.map((a) => {
+      const c = comparisons.find((x) => x.size === a.size && x.role === a.role && x.variant === a.tool);
+      return [
+        formatSize(a.size),
+        a.role,
+        label(a.tool, a.role),
+        formatCount(a.rate.median),
+        `${formatCount(a.rate.min)} – ${formatCount(a.rate.max)}`,
+        ((a.rate.median * a.size) / 1e6).toFixed(1),
+        formatSeconds(a.cpuMs.median),
+        formatMiB(a.peakRssBytes.median),
+        ratioCell(c?.vsRdkafka ?? null),
+        ratioCell(c?.vsJava ?? null),
+      ];
+    }),
+  };
+}
+
+/** Whether each target is met, per size × role × binding variant. */
+export function targetsTable(comparisons: Comparison[]): Table {
+  return {
+    headers: ["size", "role", "binding", `÷ rdkafka_performance (≥ ${TARGETS.rdkafka_performance.toFixed(2)})`, "met", `÷ Java (≥ ${TARGETS.java.toFixed(2)})`, "met"],
+    align: ["left", "left", "left", "right", "left", "right", "left"],
+    rows: comparisons.map((c) => [
+      formatSize(c.size),
+      c.role,
+      label(c.variant, c.role),
+      ratioCell(c.vsRdkafka),
+      met(c.vsRdkafka, TARGETS.rdkafka_performance),
+      ratioCell(c.vsJava),
+      met(c.vsJava, TARGETS.java),
+    ]),
+  };
+}
+
+/** A run (or the whole benchmark) that failed: what, e.g. "java produce 100 B run 3", and why. */
+export interface Failure {
+  what: string;
+  message: string;
+}
+
+/** Everything the markdown report states besides the measurements. */
+export interface ReportContext {
+  startedAt: Date;
+  finishedAt: Date;
+  machine: Machine;
+  loadAtEnd: [number, number, number];
+  versions: Record<string, string>;
+  /** Human-readable settings, one "name: value" per entry. */
+  settings: [string, string][];
+  command: string;
+  failures: Failure[];
+}
+
+/** The whole report as markdown (reports/bench-kafka.md), ready to link from or paste into the README. */
+export function renderReport(measurements: Measurement[], context: ReportContext): string {
+  const aggregates = aggregate(measurements);
+  const comparisons = compare(aggregates);
+  const { machine } = context;
+  const loads = measurements.map((m) => m.load1);
+  const load = loads.length ? summarize(loads) : null;
+  const lines = [
+    "# Kafka client benchmark: the Bun binding vs rdkafka_performance vs Java",
+    "",
+    `Run ${context.startedAt.toISOString()} – ${context.finishedAt.toISOString()} with \`${context.command}\`.`,
+    "",
+    "## Machine",
+    "",
+    `- CPU: ${machine.cpuModel}, ${machine.cores} logical cores; RAM ${formatMiB(machine.memoryBytes)}`,
+    `- OS: ${machine.os}, ${machine.kernel}`,
+    `- Load average (1/5/15 min): ${formatLoad(machine.loadAverage)} at the start, ${formatLoad(context.loadAtEnd)} at the end` +
+      (load ? `; 1-min load at each run's start: median ${load.median.toFixed(2)} (${load.min.toFixed(2)} – ${load.max.toFixed(2)})` : ""),
+    "- The broker runs on the same machine and competes for the same cores; other work was running too.",
+    "",
+    "## Versions",
+    "",
+    ...Object.entries(context.versions).map(([name, version]) => `- ${name}: ${version}`),
+    "",
+    "## Settings (identical for every client unless noted)",
+    "",
+    ...context.settings.map(([name, value]) => `- ${name}: ${value}`),
+    "",
+    "## Results",
+    "",
+    renderMarkdown(resultsTable(aggregates, comparisons)),
+    "",
+    "msgs/s is each tool's own figure (see Method); MB/s = msgs/s × value size / 10⁶ (keys not counted);",
+    "CPU is user + system time of the whole client process, start-up included; peak RSS from the kernel's rusage.",
+    "",
+    "## Targets",
+    "",
+    renderMarkdown(targetsTable(comparisons)),
+    "",
+  ];
+  if (context.failures.length > 0) {
+    lines.push("## Failed runs", "", ...context.failures.map((f) => `- ${f.what}: ${f.message.split("\n")[0]}`), "");
+  }
+  lines.push(
+    "## Method",
+    "",
+    "- Every configuration runs the given number of times; runs of the different clients are interleaved so a",
+    "  burst of background load hits all of them alike. Each produce run writes to a fresh topic; consume runs",
+    "  read one topic per size, filled once by the binding with keyed messages, each under a fresh group id.",
+    "- Produce rate: binding — first `produceBatch` to the last delivery report (`flush`); rdkafka_performance —",
+    "  its own figure, first produce to last delivery report; Java — ProducerPerformance's figure, first send",
+    "  to `close()`. All include the first metadata and producer-id round trips.",
+    "- Consume rate: binding and rdkafka_performance — first message to last; Java — ConsumerPerformance's",
+    "  `fetch.nMsg.sec` (subscribe to the end, minus the group join time).",
+    "- Every message's value is the same fixed payload of the given size (upper-case letters), the only",
+    "  payload shape all three tools can send; rdkafka_performance and Java send no key (they cannot send",
+    "  distinct keys). The binding is measured both keyed (distinct user-id keys, as the pipeline produces)",
+    "  and unkeyed (the same workload as the reference tools). The keyed variant spreads every batch over",
+    "  all partitions by key hash, while unkeyed messages go to one partition at a time (sticky partitioner).",
+    "",
+  );
+  return lines.join("\n");
+}
