@@ -1,7 +1,7 @@
 import { EcomEventDecoder, WireFormatError } from "../events/avro/decoder.ts";
 import { ecomEventType } from "../events/avro/schema.ts";
 import { HEADER_BYTES, MAGIC_BYTE, readSchemaId } from "../events/avro/wire.ts";
-import type { ConsumedMessage } from "../kafka/message.ts";
+import type { MessageBatch } from "../kafka/batch.ts";
 import { UnknownSchemaIdError, type SchemaRegistryClient } from "../registry/client.ts";
 import type { RawRow } from "../sinks/sink.ts";
 import type { DeadLetter } from "./dead-letter.ts";
@@ -31,60 +31,60 @@ export class MessageDecoder {
   private readonly resolver = new EcomEventDecoder();
   private readonly fast = new FastEcomEventReader();
   private readonly ourFingerprint = ecomEventType().fingerprint("sha256").toString("hex");
-  private buffer: Buffer = Buffer.alloc(0);
 
   constructor(private readonly registry: SchemaRegistryClient) {}
 
-  async decode(messages: ConsumedMessage[], ingestedAt: number): Promise<DecodedBatch> {
-    await this.learnSchemas(messages);
+  async decode(batch: MessageBatch, ingestedAt: number): Promise<DecodedBatch> {
+    await this.learnSchemas(batch);
     const rows: RawRow[] = [];
     const deadLetters: DeadLetter[] = [];
+    const buffer = batch.buffer;
+    // Every value of the batch is a slice of one buffer: wrap it once for the reader.
+    const bytesView = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     let bytes = 0;
-    for (const message of messages) {
-      const value = message.value;
-      bytes += value?.length ?? 0;
-      if (!value || value.length < HEADER_BYTES) {
-        deadLetters.push({ message, kind: "too-short", reason: `value has ${value?.length ?? 0} bytes; a framed Avro message has at least ${HEADER_BYTES}` });
+    for (let i = 0; i < batch.length; i++) {
+      const start = batch.valueStart(i);
+      const length = batch.valueLength(i);
+      bytes += Math.max(length, 0);
+      if (length < HEADER_BYTES) {
+        deadLetters.push({ message: batch.message(i), kind: "too-short", reason: `value has ${Math.max(length, 0)} bytes; a framed Avro message has at least ${HEADER_BYTES}` });
         continue;
       }
-      if (value[0] !== MAGIC_BYTE) {
-        deadLetters.push({ message, kind: "wrong-magic-byte", reason: `first byte is ${value[0]}, expected the Confluent magic byte 0` });
+      if (buffer[start] !== MAGIC_BYTE) {
+        deadLetters.push({ message: batch.message(i), kind: "wrong-magic-byte", reason: `first byte is ${buffer[start]}, expected the Confluent magic byte 0` });
         continue;
       }
-      const route = this.routes.get(readSchemaId(value))!;
+      const schemaId = readSchemaId(buffer.subarray(start, start + HEADER_BYTES));
+      const route = this.routes.get(schemaId)!;
       if (route instanceof Error) {
-        deadLetters.push({ message, kind: "unknown-schema-id", reason: route.message });
+        deadLetters.push({ message: batch.message(i), kind: "unknown-schema-id", reason: route.message });
         continue;
       }
       let row: RawRow;
       try {
-        row = route === "fast" ? this.readFast(value, message, ingestedAt) : this.readResolved(value, message, ingestedAt);
+        row =
+          route === "fast"
+            ? this.fast.read(bytesView, start + HEADER_BYTES, start + length, batch.partition(i), batch.offset(i), ingestedAt)
+            : rowFromEvent(this.resolver.decode(batch.value(i)!).event, batch.partition(i), batch.offset(i), ingestedAt);
       } catch (error) {
-        deadLetters.push({ message, kind: "undecodable-avro", reason: `Avro body does not match schema ${readSchemaId(value)}: ${(error as Error).message}` });
+        deadLetters.push({ message: batch.message(i), kind: "undecodable-avro", reason: `Avro body does not match schema ${schemaId}: ${(error as Error).message}` });
         continue;
       }
       const problem = normalizeRow(row);
-      if (problem) deadLetters.push({ message, kind: "invalid-event", reason: problem });
+      if (problem) deadLetters.push({ message: batch.message(i), kind: "invalid-event", reason: problem });
       else rows.push(row);
     }
     return { rows, deadLetters, bytes };
   }
 
-  private readFast(value: Uint8Array, message: ConsumedMessage, ingestedAt: number): RawRow {
-    // Consumed values are slices of one buffer per batch: wrap it once, not per message.
-    if (this.buffer.buffer !== value.buffer) this.buffer = Buffer.from(value.buffer);
-    const start = value.byteOffset + HEADER_BYTES;
-    return this.fast.read(this.buffer, start, value.byteOffset + value.length, message.partition, message.offset, ingestedAt);
-  }
-
-  private readResolved(value: Uint8Array, message: ConsumedMessage, ingestedAt: number): RawRow {
-    return rowFromEvent(this.resolver.decode(value).event, message.partition, message.offset, ingestedAt);
-  }
-
-  private async learnSchemas(messages: ConsumedMessage[]): Promise<void> {
-    for (const { value } of messages) {
-      if (!value || value.length < HEADER_BYTES || value[0] !== MAGIC_BYTE) continue;
-      const id = readSchemaId(value);
+  private async learnSchemas(batch: MessageBatch): Promise<void> {
+    let last = -1;
+    for (let i = 0; i < batch.length; i++) {
+      const start = batch.valueStart(i);
+      if (batch.valueLength(i) < HEADER_BYTES || batch.buffer[start] !== MAGIC_BYTE) continue;
+      const id = readSchemaId(batch.buffer.subarray(start, start + HEADER_BYTES));
+      if (id === last) continue;
+      last = id;
       if (this.routes.has(id)) continue;
       try {
         const writer = await this.registry.writerType(id);

@@ -1,6 +1,6 @@
 import { Admin } from "../kafka/admin.ts";
 import { Consumer, type PartitionLag } from "../kafka/consumer.ts";
-import type { ConsumedMessage } from "../kafka/message.ts";
+import type { MessageBatch, MessagePosition } from "../kafka/batch.ts";
 import type { ClientSettings } from "../config/client.ts";
 import { SchemaRegistryClient } from "../registry/client.ts";
 import type { RawRow, Sink } from "../sinks/sink.ts";
@@ -72,7 +72,8 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
   const dlq = new DeadLetterQueue(settings.kafka, options.dlqTopic, options.group);
   let rows: RawRow[] = [];
   let letters: DeadLetter[] = [];
-  let pending: ConsumedMessage[] = [];
+  let pending: MessageBatch[] = [];
+  let pendingCount = 0;
   let bufferedBytes = 0;
   let bufferSince = 0;
   const progress: ConsumeProgress = { consumed: 0, landed: 0, deadLetters: 0, bytes: 0, flushes: 0, lastFlushMs: 0, lag: [] };
@@ -82,20 +83,17 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
   // the previous one stored its offsets, so offsets are always stored in order.
   let inFlight: Promise<void> = Promise.resolve();
   let failed: unknown;
-  const writeBatch = async (batch: { rows: RawRow[]; letters: DeadLetter[]; messages: ConsumedMessage[] }) => {
+  const writeBatch = async (batch: { rows: RawRow[]; letters: DeadLetter[]; messages: MessageBatch[] }) => {
     const t0 = performance.now();
     const result = batch.rows.length > 0 ? await sink.write(batch.rows) : { written: 0, rejected: [] };
-    if (result.rejected.length > 0) {
-      const byCoordinate = new Map(batch.messages.map((m) => [`${m.partition}:${m.offset}`, m]));
-      for (const { row, reason } of result.rejected) {
-        batch.letters.push({ message: byCoordinate.get(`${row._kafka_partition}:${row._kafka_offset}`)!, kind: "sink-rejected", reason });
-      }
+    for (const { row, reason } of result.rejected) {
+      batch.letters.push({ message: findMessage(batch.messages, row._kafka_partition, row._kafka_offset), kind: "sink-rejected", reason });
     }
     if (batch.letters.length > 0) {
       await dlq.send(batch.letters);
       await dlq.flush();
     }
-    consumer.storeOffsets(batch.messages);
+    consumer.storeOffsets(lastOffsets(batch.messages));
     progress.landed += result.written;
     progress.deadLetters = dlq.total;
     progress.flushes++;
@@ -103,11 +101,12 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
   };
   /** Hands the buffer to the sink; `wait` also waits until it (and every earlier batch) is stored. */
   const flush = async (wait = false) => {
-    if (pending.length > 0) {
+    if (pendingCount > 0) {
       const batch = { rows, letters, messages: pending };
       rows = [];
       letters = [];
       pending = [];
+      pendingCount = 0;
       bufferedBytes = 0;
       const previous = inFlight;
       await previous;
@@ -131,18 +130,19 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
     consumer.subscribe([topic]);
     while (!options.signal.aborted) {
       if (failed) throw failed;
-      const messages = await consumer.consumeBatch(50_000, 100);
+      const messages = await consumer.consumeMessageBatch(50_000, 100);
       if (messages.length > 0) {
-        if (pending.length === 0) bufferSince = performance.now();
+        if (pendingCount === 0) bufferSince = performance.now();
         const decoded = await decoder.decode(messages, Date.now() * 1000);
         for (const row of decoded.rows) rows.push(row);
         for (const letter of decoded.deadLetters) letters.push(letter);
-        for (const message of messages) pending.push(message);
+        pending.push(messages);
+        pendingCount += messages.length;
         bufferedBytes += decoded.bytes;
         progress.consumed += messages.length;
         progress.bytes += decoded.bytes;
       }
-      const due = pending.length >= policy.rows || bufferedBytes >= policy.bytes || (pending.length > 0 && performance.now() - bufferSince >= policy.intervalMs);
+      const due = pendingCount >= policy.rows || bufferedBytes >= policy.bytes || (pendingCount > 0 && performance.now() - bufferSince >= policy.intervalMs);
       const caughtUp = options.untilCaughtUp && messages.length === 0 && consumer.caughtUp();
       if (due || caughtUp) await flush(caughtUp);
       progress.lag = consumer.lag();
@@ -165,6 +165,19 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
     seconds: (performance.now() - started) / 1000,
     stoppedBy,
   };
+}
+
+/** Per partition, the last offset of a run of batches (what to store once they are written). */
+function lastOffsets(batches: MessageBatch[]): MessagePosition[] {
+  return batches.flatMap((batch) => batch.lastOffsets());
+}
+
+/** The consumed message a sink-rejected row came from (rare: a linear scan is fine). */
+function findMessage(batches: MessageBatch[], partition: number, offset: number) {
+  for (const batch of batches) {
+    for (let i = 0; i < batch.length; i++) if (batch.partition(i) === partition && batch.offset(i) === offset) return batch.message(i);
+  }
+  throw new Error(`the sink rejected a row (partition ${partition}, offset ${offset}) that was not in the batch`);
 }
 
 /** Fails fast when the source topic is missing; creates the dead-letter topic if needed. */

@@ -6,7 +6,8 @@ import {
   readTopicPartitionList, statsFromEvent, type TopicPartition,
 } from "./events.ts";
 import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
-import { takeMessages, type ConsumedMessage, type MessageError } from "./message.ts";
+import { MessageBatch, takeBatch, type MessageError } from "./batch.ts";
+import type { ConsumedMessage } from "./message.ts";
 
 export interface ConsumerOptions {
   /** Raw librdkafka properties; must contain `group.id`. Consumer defaults below apply first. */
@@ -72,7 +73,7 @@ export class Consumer {
   private readonly messageQueue: Pointer;
   private readonly words = new Uint32Array(2 * MAX_BATCH);
   private readonly pendingRebalances: { assign: boolean; partitions: TopicPartition[] }[] = [];
-  private readonly fallback: ConsumedMessage[] = [];
+  private readonly fallback: MessageBatch[] = [];
   private readonly assigned = new Map<string, { topic: string; partition: number; position: number }>();
   private fatal: KafkaError | null = null;
   private readonly log: (line: LogLine) => void;
@@ -109,39 +110,50 @@ export class Consumer {
   }
 
   /**
-   * Up to `max` messages, as soon as at least one is available or after `timeoutMs` (then maybe
-   * none). Rebalances are served first, including the `onRevoke` hook. Keys and values are
-   * copies owned by the caller.
+   * Up to `max` messages as objects, as soon as at least one is available or after `timeoutMs`
+   * (then maybe none). See consumeMessageBatch for the allocation-free form.
    */
   async consumeBatch(max = 10_000, timeoutMs = 1_000): Promise<ConsumedMessage[]> {
+    return (await this.consumeMessageBatch(max, timeoutMs)).toArray();
+  }
+
+  /**
+   * Up to `max` messages as one flat MessageBatch — one native call copies them all — as soon
+   * as at least one is available or after `timeoutMs` (then maybe empty). Rebalances are served
+   * first, including the `onRevoke` hook. The bytes are copies owned by the caller.
+   */
+  async consumeMessageBatch(max = 10_000, timeoutMs = 1_000): Promise<MessageBatch> {
     const deadline = performance.now() + timeoutMs;
     const limit = Math.min(max, MAX_BATCH);
     for (;;) {
       await this.serveEvents();
       this.open();
-      let messages = this.fallback.splice(0, limit);
-      const room = limit - messages.length;
-      const n = room > 0 ? rd().rd_kafka_consume_batch_queue(this.messageQueue, 0, this.words, room) : 0;
+      // Messages that arrived as events before partition forwarding was in place come first.
+      const early = this.fallback.shift();
+      if (early) {
+        this.advance(early);
+        return early;
+      }
+      const n = rd().rd_kafka_consume_batch_queue(this.messageQueue, 0, this.words, limit);
       if (n < 0) throw new KafkaError(ErrorCode._FATAL, "consume_batch_queue failed");
       if (n > 0) {
-        const taken = takeMessages(this.words, n, this.options.headers);
-        for (const error of taken.errors) this.options.onError?.(error);
-        messages = messages.length ? messages.concat(taken.messages) : taken.messages;
-      }
-      if (messages.length > 0) {
-        this.advance(messages);
-        return messages;
+        const { batch, errors } = takeBatch(this.words, n, { headers: this.options.headers });
+        for (const error of errors) this.options.onError?.(error);
+        if (batch.length > 0) {
+          this.advance(batch);
+          return batch;
+        }
       }
       const left = deadline - performance.now();
-      if (left <= 0) return [];
+      if (left <= 0) return takeBatch(this.words, 0).batch;
       await Bun.sleep(Math.min(left, 2));
     }
   }
 
-  private advance(messages: ConsumedMessage[]): void {
-    for (const m of messages) {
-      const state = this.assigned.get(key(m.topic, m.partition));
-      if (state && m.offset + 1 > state.position) state.position = m.offset + 1;
+  private advance(batch: MessageBatch): void {
+    for (const { topic, partition, offset } of batch.lastOffsets()) {
+      const state = this.assigned.get(key(topic, partition));
+      if (state && offset + 1 > state.position) state.position = offset + 1;
     }
   }
 
@@ -165,7 +177,7 @@ export class Consumer {
         // Only if a message beat the queue forwarding set up in assign(): copy, never destroy
         // (the event owns it).
         const count = eventMessages(event, this.words);
-        this.fallback.push(...takeMessages(this.words, count, this.options.headers, false).messages);
+        this.fallback.push(takeBatch(this.words, count, { headers: this.options.headers, owned: false }).batch);
       }
     });
     while (this.pendingRebalances.length > 0) {

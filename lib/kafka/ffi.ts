@@ -4,8 +4,9 @@
  *
  * Layouts are for LP64 (x86_64/aarch64 Linux), checked against librdkafka 2.15's rdkafka.h.
  */
-import { dlopen, FFIType, ptr, read, toArrayBuffer, CString, type Pointer } from "bun:ffi";
+import { cc, dlopen, FFIType, ptr, read, toArrayBuffer, CString, type Pointer } from "bun:ffi";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { paths } from "../paths.ts";
 
 export { ptr, read, toArrayBuffer, type Pointer };
@@ -172,6 +173,44 @@ export function rd(): Symbols {
   loaded ??= load();
   return loaded.lib.symbols as unknown as Symbols;
 }
+
+let glueFns: ReturnType<typeof bindGlue> | undefined;
+
+function compileGlue() {
+  return cc({
+    source: join(import.meta.dir, "glue", "batch.c"),
+    symbols: {
+      batch_bytes: { args: [P, i64_fast], returns: i64_fast },
+      batch_take: { args: [P, i64_fast, P, P, P, P], returns: VOID },
+    },
+  });
+}
+
+/**
+ * The batch glue (glue/batch.c), compiled on first use by Bun's built-in C compiler (~8 ms).
+ * `take` needs librdkafka's timestamp and destroy functions: their addresses come from the
+ * symbols we loaded, so the glue uses the very same librdkafka.
+ */
+export function glue() {
+  glueFns ??= bindGlue();
+  return glueFns;
+}
+
+function bindGlue() {
+  const glueLib = compileGlue();
+  const symbols = rd() as unknown as Record<string, { ptr: number }>;
+  const timestamp = symbols.rd_kafka_message_timestamp!.ptr;
+  const destroy = symbols.rd_kafka_message_destroy!.ptr;
+  const { batch_bytes, batch_take } = glueLib.symbols;
+  return {
+    bytes: (messages: Uint32Array, count: number) => batch_bytes(messages, count) as number,
+    take: (messages: Uint32Array, count: number, arena: Uint8Array, meta: Float64Array, destroyMessages: boolean) =>
+      batch_take(messages, count, arena, meta, timestamp as unknown as Pointer, destroyMessages ? (destroy as unknown as Pointer) : NULL),
+  };
+}
+
+/** Layout of the glue's per-message metadata (doubles), as in glue/batch.c. */
+export const META = { rkt: 0, partition: 1, offset: 2, timestamp: 3, err: 4, valueAt: 5, valueLen: 6, keyAt: 7, keyLen: 8, fields: 9 } as const;
 
 /** Which librdkafka was loaded, e.g. `{ version: "2.15.1", path: ".../librdkafka.so.1" }`. */
 export function librdkafkaInfo(): { version: string; path: string } {

@@ -1,0 +1,167 @@
+import { rd, glue, pointerAt, readCString, toArrayBuffer, META, type Pointer } from "./ffi.ts";
+import type { ConsumedMessage } from "./message.ts";
+
+/** A per-message consumer error (e.g. an unknown topic), not data. */
+export interface MessageError {
+  code: number;
+  text: string;
+  topic: string | null;
+  partition: number;
+}
+
+/** Where a message sits: what `Consumer.storeOffsets` takes. */
+export interface MessagePosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+const topicNames = new Map<number, string>();
+
+function topicName(rkt: number): string {
+  let name = topicNames.get(rkt);
+  if (name === undefined) {
+    name = rkt ? String(rd().rd_kafka_topic_name(rkt as unknown as Pointer)) : "";
+    topicNames.set(rkt, name);
+  }
+  return name;
+}
+
+/**
+ * A consumed batch kept flat: per-message metadata in one Float64Array and every value and key
+ * in one buffer. The bytes are copies owned by the caller (librdkafka's messages are already
+ * freed); `value(i)`/`key(i)` are views into `buffer`, and `message(i)` builds an object only
+ * when one is wanted — a pipeline reads `buffer` at `valueStart(i)` without any per-message
+ * allocation.
+ */
+export class MessageBatch {
+  constructor(
+    readonly length: number,
+    readonly buffer: Uint8Array,
+    private readonly meta: Float64Array,
+    private readonly headerList: Record<string, string>[] | null = null,
+  ) {}
+
+  topic(i: number): string {
+    return topicName(this.meta[i * META.fields + META.rkt]!);
+  }
+  partition(i: number): number {
+    return this.meta[i * META.fields + META.partition]!;
+  }
+  offset(i: number): number {
+    return this.meta[i * META.fields + META.offset]!;
+  }
+  /** Milliseconds since the epoch (CreateTime or LogAppendTime), -1 if unknown. */
+  timestamp(i: number): number {
+    return this.meta[i * META.fields + META.timestamp]!;
+  }
+  valueStart(i: number): number {
+    return this.meta[i * META.fields + META.valueAt]!;
+  }
+  /** -1 for a NULL value (a tombstone). */
+  valueLength(i: number): number {
+    return this.meta[i * META.fields + META.valueLen]!;
+  }
+  value(i: number): Uint8Array | null {
+    return this.slice(this.meta[i * META.fields + META.valueAt]!, this.meta[i * META.fields + META.valueLen]!);
+  }
+  key(i: number): Uint8Array | null {
+    return this.slice(this.meta[i * META.fields + META.keyAt]!, this.meta[i * META.fields + META.keyLen]!);
+  }
+
+  private slice(at: number, length: number): Uint8Array | null {
+    return length < 0 ? null : this.buffer.subarray(at, at + length);
+  }
+
+  /** Message `i` as an object (its key and value are views into `buffer`). */
+  message(i: number): ConsumedMessage {
+    const message: ConsumedMessage = {
+      topic: this.topic(i),
+      partition: this.partition(i),
+      offset: this.offset(i),
+      timestamp: this.timestamp(i),
+      key: this.key(i),
+      value: this.value(i),
+    };
+    if (this.headerList) message.headers = this.headerList[i]!;
+    return message;
+  }
+
+  toArray(): ConsumedMessage[] {
+    return Array.from({ length: this.length }, (_, i) => this.message(i));
+  }
+
+  /** Per topic-partition, the highest offset in the batch (what to store once it is processed). */
+  lastOffsets(): MessagePosition[] {
+    const last = new Map<string, MessagePosition>();
+    const meta = this.meta;
+    for (let i = 0; i < this.length; i++) {
+      const base = i * META.fields;
+      const rkt = meta[base + META.rkt]!;
+      const partition = meta[base + META.partition]!;
+      const offset = meta[base + META.offset]!;
+      const k = `${rkt}:${partition}`;
+      const current = last.get(k);
+      if (!current) last.set(k, { topic: topicName(rkt), partition, offset });
+      else if (offset > current.offset) current.offset = offset;
+    }
+    return [...last.values()];
+  }
+}
+
+const EMPTY = new MessageBatch(0, new Uint8Array(0), new Float64Array(0));
+
+/**
+ * Copies `count` native messages (pointers in `words`) with one glue call, then returns the
+ * data messages as a MessageBatch and the error messages apart (consumer events, not data).
+ * Messages are destroyed, unless `owned` is false (messages of an event belong to the event).
+ */
+export function takeBatch(words: Uint32Array, count: number, options: { headers?: boolean; owned?: boolean } = {}): { batch: MessageBatch; errors: MessageError[] } {
+  if (count === 0) return { batch: EMPTY, errors: [] };
+  const { bytes, take } = glue();
+  const arena = new Uint8Array(Math.max(bytes(words, count), 1));
+  const meta = new Float64Array(count * META.fields);
+  const owned = options.owned ?? true;
+  // Headers live in the native message: read them before it is destroyed.
+  const headerList = options.headers ? Array.from({ length: count }, (_, i) => readHeaders(pointerAt(words, i) as unknown as Pointer)) : null;
+  take(words, count, arena, meta, owned && !options.headers);
+  if (owned && options.headers) for (let i = 0; i < count; i++) rd().rd_kafka_message_destroy(pointerAt(words, i) as unknown as Pointer);
+
+  const errors: MessageError[] = [];
+  let kept: number[] | null = null;
+  for (let i = 0; i < count; i++) {
+    const code = meta[i * META.fields + META.err]!;
+    if (code === 0) {
+      kept?.push(i);
+      continue;
+    }
+    kept ??= Array.from({ length: i }, (_, j) => j);
+    // On error messages librdkafka puts the error text in the payload.
+    const at = meta[i * META.fields + META.valueAt]!;
+    const text = Buffer.from(arena.buffer, at, Math.max(0, meta[i * META.fields + META.valueLen]!)).toString("utf8");
+    errors.push({ code, text, topic: topicName(meta[i * META.fields + META.rkt]!) || null, partition: meta[i * META.fields + META.partition]! });
+  }
+  if (!kept) return { batch: new MessageBatch(count, arena, meta, headerList), errors };
+  const filtered = new Float64Array(kept.length * META.fields);
+  kept.forEach((i, j) => filtered.set(meta.subarray(i * META.fields, (i + 1) * META.fields), j * META.fields));
+  return { batch: new MessageBatch(kept.length, arena, filtered, headerList && kept.map((i) => headerList[i]!)), errors };
+}
+
+const headerOut = new Uint32Array(6);
+
+/** A native message's headers (the dead-letter topic carries its reasons there). */
+function readHeaders(message: Pointer): Record<string, string> {
+  const lib = rd();
+  const headers: Record<string, string> = {};
+  if (lib.rd_kafka_message_headers(message, headerOut) !== 0) return headers;
+  const list = pointerAt(headerOut, 0) as unknown as Pointer;
+  const nameOut = headerOut.subarray(0, 2);
+  const valueOut = headerOut.subarray(2, 4);
+  const sizeOut = headerOut.subarray(4, 6);
+  for (let i = 0; lib.rd_kafka_header_get_all(list, i, nameOut, valueOut, sizeOut) === 0; i++) {
+    const value = pointerAt(valueOut, 0);
+    const size = pointerAt(sizeOut, 0);
+    headers[readCString(pointerAt(nameOut, 0))!] = value ? Buffer.from(toArrayBuffer(value as unknown as Pointer, 0, size)).toString("utf8") : "";
+  }
+  return headers;
+}

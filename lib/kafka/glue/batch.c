@@ -1,0 +1,83 @@
+/*
+ * Batch glue for the consumer: one native call turns a whole array of consumed messages into
+ * flat metadata plus one buffer of payloads and keys, and frees the messages.
+ *
+ * Why C: from JS, each message cost ~10 field reads, two memcpy calls, a timestamp call and a
+ * destroy call across the FFI boundary — 0.6–0.8 µs per message, more than decoding it. Here
+ * it is one crossing per batch (like confluent-kafka-go's cgo glue helpers).
+ *
+ * It calls no librdkafka symbol by name: the caller passes rd_kafka_message_timestamp and
+ * rd_kafka_message_destroy as function pointers from the librdkafka it loaded, so this file
+ * compiles (with Bun's built-in C compiler) without headers and never binds a second copy.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* rd_kafka_message_t from rdkafka.h (librdkafka 2.x, LP64): 72 bytes. */
+typedef struct {
+  int err;
+  void *rkt;
+  int32_t partition;
+  void *payload;
+  size_t len;
+  void *key;
+  size_t key_len;
+  int64_t offset;
+  void *private_;
+} message_t;
+
+typedef int64_t (*timestamp_fn)(const message_t *, int *);
+typedef void (*destroy_fn)(message_t *);
+
+/* Fields per message in `meta`, in this order. */
+enum {
+  META_RKT,
+  META_PARTITION,
+  META_OFFSET,
+  META_TIMESTAMP,
+  META_ERR,
+  META_VALUE_AT, /* where the value starts in `arena` */
+  META_VALUE_LEN, /* -1: NULL value */
+  META_KEY_AT,
+  META_KEY_LEN, /* -1: NULL key */
+  META_FIELDS
+};
+
+/* Payload plus key bytes of the batch: the size of the buffer batch_take fills. */
+int64_t batch_bytes(message_t **messages, int64_t count) {
+  int64_t total = 0;
+  for (int64_t i = 0; i < count; i++) total += (int64_t)(messages[i]->len + messages[i]->key_len);
+  return total;
+}
+
+/*
+ * For message i, writes META_FIELDS doubles at meta[i * META_FIELDS] (every integer here is
+ * exact in a double) and copies its value, then its key, to the next free bytes of `arena`. Destroys each message afterwards unless `destroy` is NULL
+ * (messages owned by an event).
+ */
+void batch_take(message_t **messages, int64_t count, uint8_t *arena, double *meta, timestamp_fn timestamp, destroy_fn destroy) {
+  int64_t at = 0;
+  for (int64_t i = 0; i < count; i++) {
+    message_t *m = messages[i];
+    double *out = meta + i * META_FIELDS;
+    out[META_RKT] = (double)(uintptr_t)m->rkt;
+    out[META_PARTITION] = m->partition;
+    out[META_OFFSET] = (double)m->offset;
+    out[META_TIMESTAMP] = m->err ? -1 : (double)timestamp(m, NULL);
+    out[META_ERR] = m->err;
+    out[META_VALUE_AT] = (double)at;
+    out[META_VALUE_LEN] = m->payload ? (double)m->len : -1;
+    if (m->payload && m->len) {
+      memcpy(arena + at, m->payload, m->len);
+      at += (int64_t)m->len;
+    }
+    out[META_KEY_AT] = (double)at;
+    out[META_KEY_LEN] = m->key ? (double)m->key_len : -1;
+    if (m->key && m->key_len) {
+      memcpy(arena + at, m->key, m->key_len);
+      at += (int64_t)m->key_len;
+    }
+    if (destroy) destroy(m);
+  }
+}
