@@ -4,7 +4,8 @@
  * local Parquet warehouse (or BigQuery with WAREHOUSE=bigquery), sends what cannot land to the
  * dead-letter topic, and commits offsets only after the sink has the data.
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "../lib/cli/args.ts";
+import { stopOnSignals } from "../lib/cli/signals.ts";
 import { resolveClientSettings } from "../lib/config/client.ts";
 import { runConsumer, type ConsumeProgress } from "../lib/consume/run.ts";
 import { DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC } from "../lib/events/event.ts";
@@ -39,40 +40,27 @@ latency to queryable data when the topic is quiet.
 Exit codes: 0 stopped cleanly (caught up, or SIGINT/SIGTERM after flushing and committing),
 1 a runtime failure (sink, Kafka, dead-letter topic), 2 bad usage or configuration.`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      topic: { type: "string", short: "t", default: DEFAULT_TOPIC },
-      "dlq-topic": { type: "string", default: DEFAULT_DLQ_TOPIC },
-      group: { type: "string", short: "g", default: "ecom-warehouse-sink" },
-      brokers: { type: "string", short: "b" },
-      config: { type: "string", short: "F" },
-      X: { type: "string", short: "X", multiple: true, default: [] },
-      warehouse: { type: "string" },
-      "flush-rows": { type: "string", default: "250000" },
-      "flush-mb": { type: "string", default: "64" },
-      "flush-seconds": { type: "string", default: "5" },
-      "until-caught-up": { type: "boolean", default: false },
-      quiet: { type: "boolean", short: "q", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseCli(HELP, {
+  options: {
+    topic: { type: "string", short: "t", default: DEFAULT_TOPIC },
+    "dlq-topic": { type: "string", default: DEFAULT_DLQ_TOPIC },
+    group: { type: "string", short: "g", default: "ecom-warehouse-sink" },
+    brokers: { type: "string", short: "b" },
+    config: { type: "string", short: "F" },
+    X: { type: "string", short: "X", multiple: true, default: [] },
+    warehouse: { type: "string" },
+    "flush-rows": { type: "string", default: "250000" },
+    "flush-mb": { type: "string", default: "64" },
+    "flush-seconds": { type: "string", default: "5" },
+    "until-caught-up": { type: "boolean", default: false },
+    quiet: { type: "boolean", short: "q", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
 
 const positive = (name: string, text: string) => {
   const n = Number(text);
-  if (!(n > 0)) {
-    console.error(`--${name} ${text}: expected a positive number`);
-    process.exit(2);
-  }
+  if (!(n > 0)) usageError("consume", `--${name} ${text}: expected a positive number`);
   return n;
 };
 const flush = {
@@ -92,15 +80,7 @@ try {
 }
 for (const key of settings.ignored) console.error(`note: ${key} is for the Java client; ignored`);
 
-const stop = new AbortController();
-let signals = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (++signals > 1) process.exit(130);
-    console.error(`\n${signal}: finishing the current batch, flushing and committing (again to force quit)…`);
-    stop.abort();
-  });
-}
+const stop = stopOnSignals("finishing the current batch, flushing and committing");
 
 const tty = process.stderr.isTTY && !values.quiet;
 let lastPrint = 0;
@@ -127,7 +107,7 @@ try {
     sink: createSink(kind, values.topic),
     flush,
     untilCaughtUp: values["until-caught-up"],
-    signal: stop.signal,
+    signal: stop,
     onProgress: (p) => report(p),
   });
   report(summary, true);

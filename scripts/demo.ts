@@ -6,7 +6,7 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli/args.ts";
 import { formatDuration } from "../lib/cli/format.ts";
 import { resolveClientSettings } from "../lib/config/client.ts";
 import { DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC } from "../lib/events/event.ts";
@@ -32,17 +32,13 @@ Options:
   -h, --help   this text
 Exit codes: 0 done; otherwise the exit code of the step that failed (its output says why).`;
 
-const { values } = parseArgs({
+const { values } = parseCli(HELP, {
   options: {
     rows: { type: "string", default: "885129" },
     fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 
 const timings: [string, number][] = [];
 async function step(name: string, script: string, args: string[]): Promise<void> {

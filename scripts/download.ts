@@ -4,7 +4,7 @@
  * network exist; otherwise fails at once and points at `just generate`.
  */
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli/args.ts";
 import { formatBytes } from "../lib/cli/format.ts";
 import { downloadDataset, findKaggleCredentials, KAGGLE_DATASET, KaggleError, missingCredentialsMessage } from "../lib/events/kaggle.ts";
 import { paths } from "../lib/paths.ts";
@@ -31,23 +31,14 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      "out-dir": { type: "string", default: paths.data },
-      force: { type: "boolean", default: false },
-      timeout: { type: "string", default: "15" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${HELP}`, 2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseCli(HELP, {
+  options: {
+    "out-dir": { type: "string", default: paths.data },
+    force: { type: "boolean", default: false },
+    timeout: { type: "string", default: "15" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
 const timeout = Number(values.timeout);
 if (!(timeout > 0)) fail(`--timeout: expected seconds > 0, got '${values.timeout}'`, 2);
 

@@ -8,7 +8,7 @@ import { createWriteStream } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli/args.ts";
 import { createGzip } from "node:zlib";
 import { formatBytes, formatDuration, formatInt, formatRate } from "../lib/cli/format.ts";
 import { ProgressReporter } from "../lib/cli/progress.ts";
@@ -41,24 +41,15 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      rows: { type: "string", default: String(REFERENCE.rows) },
-      seed: { type: "string", default: "42" },
-      out: { type: "string", default: DEFAULT_OUT },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${HELP}`, 2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseCli(HELP, {
+  options: {
+    rows: { type: "string", default: String(REFERENCE.rows) },
+    seed: { type: "string", default: "42" },
+    out: { type: "string", default: DEFAULT_OUT },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
 
 const rows = Number(values.rows.replaceAll("_", ""));
 if (!Number.isSafeInteger(rows) || rows < 0) fail(`--rows: expected a whole number ≥ 0, got '${values.rows}'`, 2);

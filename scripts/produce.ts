@@ -5,7 +5,8 @@
  * `--rate`/`--replay` pace it for real-time demos.
  */
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "../lib/cli/args.ts";
+import { stopOnSignals } from "../lib/cli/signals.ts";
 import { formatCount, formatDuration, formatInt } from "../lib/cli/format.ts";
 import { ProgressReporter } from "../lib/cli/progress.ts";
 import { describeSettings, resolveClientSettings } from "../lib/config/client.ts";
@@ -42,44 +43,32 @@ Options:
 Exit codes: 0 every valid row delivered; 1 a delivery failed (or Kafka/registry unusable);
 2 bad usage or configuration; 3 bad input: a wrong header, or more rejects than --max-rejects.`;
 
-let values;
-let positionals;
-try {
-  ({ values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      topic: { type: "string", short: "t", default: DEFAULT_TOPIC },
-      partitions: { type: "string", default: "6" },
-      limit: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      rate: { type: "string" },
-      replay: { type: "string" },
-      "max-rejects": { type: "string" },
-      rejects: { type: "string" },
-      brokers: { type: "string", short: "b" },
-      config: { type: "string", short: "F" },
-      X: { type: "string", short: "X", multiple: true, default: [] },
-      "connect-timeout": { type: "string", default: "10" },
-      verbose: { type: "boolean", short: "v", default: false },
-      quiet: { type: "boolean", short: "q", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values, positionals } = parseCli(HELP, {
+  allowPositionals: true,
+  options: {
+    topic: { type: "string", short: "t", default: DEFAULT_TOPIC },
+    partitions: { type: "string", default: "6" },
+    limit: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    rate: { type: "string" },
+    replay: { type: "string" },
+    "max-rejects": { type: "string" },
+    rejects: { type: "string" },
+    brokers: { type: "string", short: "b" },
+    config: { type: "string", short: "F" },
+    X: { type: "string", short: "X", multiple: true, default: [] },
+    "connect-timeout": { type: "string", default: "10" },
+    verbose: { type: "boolean", short: "v", default: false },
+    quiet: { type: "boolean", short: "q", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
 
 function number(name: string, text: string | undefined, { integer = false, min = 0 } = {}): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    console.error(`--${name} ${text}: expected ${integer ? "an integer" : "a number"} ≥ ${min}`);
-    process.exit(2);
+    usageError("produce", `--${name} ${text}: expected ${integer ? "an integer" : "a number"} ≥ ${min}`);
   }
   return n;
 }
@@ -95,15 +84,7 @@ try {
 for (const key of settings.ignored) console.error(`note: ${key} is for the Java client; ignored`);
 if (values.verbose) console.error(`client settings:\n${describeSettings(settings)}`);
 
-const stop = new AbortController();
-let signals = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (++signals > 1) process.exit(130);
-    console.error(`\n${signal}: stopping after this batch; waiting for delivery reports (again to force quit)…`);
-    stop.abort();
-  });
-}
+const stop = stopOnSignals("stopping after this batch; waiting for delivery reports");
 
 const progress = new ProgressReporter({ label: values["dry-run"] ? "encode" : "produce", unit: "events" });
 let firstFailures = 0;
@@ -121,7 +102,7 @@ try {
     maxRejects: number("max-rejects", values["max-rejects"], { integer: true }) ?? Number.POSITIVE_INFINITY,
     rejectsPath: values.rejects ?? join(dirname(file), `${basename(file)}.rejects.csv`),
     connectTimeoutMs: number("connect-timeout", values["connect-timeout"], { min: 0.1 })! * 1000,
-    signal: stop.signal,
+    signal: stop,
     onProgress: (p) => {
       if (!values.quiet) progress.update({ rows: p.read, bytes: p.bytesRead, rejects: p.rejected });
     },

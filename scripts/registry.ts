@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM, with its state in SQLite so ids and subjects survive restarts.
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli/args.ts";
 import { BasicAuthConfigError } from "../lib/registry/auth.ts";
 import { startRegistry } from "../lib/registry/server.ts";
 import { paths } from "../lib/paths.ts";
@@ -31,25 +31,16 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      port: { type: "string" },
-      host: { type: "string", default: "127.0.0.1" },
-      db: { type: "string" },
-      "basic-auth": { type: "string" },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${HELP}`, 2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseCli(HELP, {
+  options: {
+    port: { type: "string" },
+    host: { type: "string", default: "127.0.0.1" },
+    db: { type: "string" },
+    "basic-auth": { type: "string" },
+    verbose: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
 
 // An empty variable counts as unset, as in .env files that list keys without values.
 const portText = values.port ?? (process.env.REGISTRY_PORT || "8081");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /** `just report`: the core KPIs from the dbt models (after `just dbt`), on the configured warehouse. */
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli/args.ts";
 import { kpiReport } from "../lib/report/kpis.ts";
 import { openWarehouse } from "../lib/warehouse/open.ts";
 
@@ -10,11 +10,7 @@ Prints events by type, revenue, users, sessions, conversion and the top categori
 dbt models (build them first with just dbt). Local DuckDB by default; WAREHOUSE=bigquery for
 BigQuery. Exit codes: 0 printed, 1 the models are missing or the warehouse failed.`;
 
-const { values } = parseArgs({ options: { help: { type: "boolean", short: "h", default: false } } });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseCli(HELP, { options: { help: { type: "boolean", short: "h", default: false } } });
 const warehouse = await openWarehouse();
 try {
   for (const notice of warehouse.notices) console.error(`note: ${notice}`);
