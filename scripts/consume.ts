@@ -40,7 +40,7 @@ latency to queryable data when the topic is quiet.
 Exit codes: 0 stopped cleanly (caught up, or SIGINT/SIGTERM after flushing and committing),
 1 a runtime failure (sink, Kafka, dead-letter topic), 2 bad usage or configuration.`;
 
-const { values } = parseCli(HELP, {
+const { values } = parseCli("consume", HELP, {
   options: {
     topic: { type: "string", short: "t", default: DEFAULT_TOPIC },
     "dlq-topic": { type: "string", default: DEFAULT_DLQ_TOPIC },

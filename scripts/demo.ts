@@ -32,7 +32,7 @@ Options:
   -h, --help   this text
 Exit codes: 0 done; otherwise the exit code of the step that failed (its output says why).`;
 
-const { values } = parseCli(HELP, {
+const { values } = parseCli("demo", HELP, {
   options: {
     rows: { type: "string", default: "885129" },
     fresh: { type: "boolean", default: false },

@@ -31,7 +31,7 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-const { values } = parseCli(HELP, {
+const { values } = parseCli("download", HELP, {
   options: {
     "out-dir": { type: "string", default: paths.data },
     force: { type: "boolean", default: false },

@@ -41,7 +41,7 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-const { values } = parseCli(HELP, {
+const { values } = parseCli("generate", HELP, {
   options: {
     rows: { type: "string", default: String(REFERENCE.rows) },
     seed: { type: "string", default: "42" },

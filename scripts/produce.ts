@@ -43,7 +43,7 @@ Options:
 Exit codes: 0 every valid row delivered; 1 a delivery failed (or Kafka/registry unusable);
 2 bad usage or configuration; 3 bad input: a wrong header, or more rejects than --max-rejects.`;
 
-const { values, positionals } = parseCli(HELP, {
+const { values, positionals } = parseCli("produce", HELP, {
   allowPositionals: true,
   options: {
     topic: { type: "string", short: "t", default: DEFAULT_TOPIC },

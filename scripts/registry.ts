@@ -31,7 +31,7 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-const { values } = parseCli(HELP, {
+const { values } = parseCli("registry", HELP, {
   options: {
     port: { type: "string" },
     host: { type: "string", default: "127.0.0.1" },

@@ -5,12 +5,12 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
  * unknown or malformed flag prints the problem and the help on stderr and exits 2. The config
  * must declare `help: { type: "boolean", short: "h" }` among its options.
  */
-export function parseCli<T extends ParseArgsConfig>(help: string, config: T): ReturnType<typeof parseArgs<T>> {
+export function parseCli<T extends ParseArgsConfig>(script: string, help: string, config: T): ReturnType<typeof parseArgs<T>> {
   let parsed: ReturnType<typeof parseArgs<T>>;
   try {
     parsed = parseArgs(config);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${help}`);
+    console.error(`${script}: ${(error as Error).message}\n\n${help}`);
     process.exit(2);
   }
   if ((parsed.values as { help?: boolean }).help) {
