@@ -91,9 +91,11 @@ const report = (p: ConsumeProgress, final = false) => {
   lastPrint = now;
   const seconds = (now - started) / 1000;
   const lag = p.lag.reduce((sum, l) => sum + (l.lag ?? 0), 0);
+  // Per partition too, while it fits on a line: where the backlog sits matters.
+  const perPartition = p.lag.length > 0 && p.lag.length <= 12 ? ` (${p.lag.map((l) => `p${l.partition} ${l.lag ?? "?"}`).join(" · ")})` : "";
   const line =
     `consumed ${p.consumed.toLocaleString("en-US")}  landed ${p.landed.toLocaleString("en-US")}  dlq ${p.deadLetters}  ` +
-    `${Math.round(p.consumed / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s  lag ${lag.toLocaleString("en-US")}  ` +
+    `${Math.round(p.consumed / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s  lag ${lag.toLocaleString("en-US")}${perPartition}  ` +
     `last flush ${p.lastFlushMs.toFixed(0)} ms`;
   process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
 };

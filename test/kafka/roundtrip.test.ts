@@ -129,4 +129,48 @@ describe("producer → broker → consumer", () => {
     expect(got[1]!.headers).toEqual({});
     await consumer.close();
   });
+
+  it("lets a member flush in onRevoke before a rebalance moves its partitions, so nothing is read twice", async () => {
+    const { topic, bootstrap } = await freshTopic("revoke", 6);
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceBatch(topic, packedMessages(0, 6_000));
+    expect(await producer.flush()).toBe(0);
+    await producer.close();
+
+    const config = { "bootstrap.servers": bootstrap, "group.id": uniqueName("g"), "partition.assignment.strategy": "cooperative-sticky", "enable.auto.commit": "false" };
+    // A reads everything but stores offsets only when asked to give partitions away.
+    let buffered: { topic: string; partition: number; offset: number }[] = [];
+    const revoked: number[] = [];
+    const a: Consumer = new Consumer({
+      config,
+      onRevoke: (partitions) => {
+        revoked.push(...partitions.map((p) => p.partition));
+        a.storeOffsets(buffered);
+        buffered = [];
+      },
+    });
+    a.subscribe([topic]);
+    let readByA = 0;
+    while (readByA < 6_000) {
+      const batch = await a.consumeBatch(10_000, 100);
+      buffered.push(...batch);
+      readByA += batch.length;
+    }
+    const b = new Consumer({ config });
+    b.subscribe([topic]);
+    let readByB = 0;
+    const deadline = performance.now() + 30_000;
+    while ((b.assignment().length === 0 || revoked.length === 0) && performance.now() < deadline) {
+      readByA += (await a.consumeBatch(100, 10)).length;
+      readByB += (await b.consumeBatch(100, 10)).length;
+    }
+    expect(revoked.length).toBeGreaterThan(0);
+    expect(b.assignment().map((p) => p.partition).sort()).toEqual(revoked.sort());
+    // B starts where A's hook committed: nothing is delivered twice.
+    for (let i = 0; i < 10; i++) readByB += (await b.consumeBatch(100, 50)).length;
+    expect(readByA).toBe(6_000);
+    expect(readByB).toBe(0);
+    await a.close();
+    await b.close();
+  });
 });

@@ -133,4 +133,15 @@ describe("produce", () => {
     expect(result.stderr).toContain("(dry run)");
     expect(existsSync(`${fixture("valid.csv")}.rejects.csv`)).toBe(false);
   });
+
+  it("paces a live stream with --rate", async () => {
+    const csv = join(dir, "rate.csv");
+    expect((await runScript("generate", ["--rows", "2000", "--out", csv, "--quiet"])).code).toBe(0);
+    const started = performance.now();
+    const result = await runScript("produce", [csv, "-t", uniqueName("rate"), "--rate", "4000", "-q"], env);
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("2,000 delivered");
+    expect(seconds).toBeGreaterThan(0.45); // 2,000 events at 4,000/s, plus start-up
+  });
 });
