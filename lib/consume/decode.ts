@@ -6,7 +6,7 @@ import { UnknownSchemaIdError, type SchemaRegistryClient } from "../registry/cli
 import type { RawRow } from "../sinks/sink.ts";
 import type { DeadLetter } from "./dead-letter.ts";
 import { FastEcomEventReader } from "./fast-decode.ts";
-import { normalizeRow, rowFromEvent } from "./transform.ts";
+import { checkRow, cleanStrings, rowFromEvent } from "./transform.ts";
 
 /** One consumed batch, split into rows for the sink and dead letters. */
 export interface DecodedBatch {
@@ -54,7 +54,7 @@ export class MessageDecoder {
         deadLetters.push({ message: batch.message(i), kind: "wrong-magic-byte", reason: `first byte is ${buffer[start]}, expected the Confluent magic byte 0` });
         continue;
       }
-      const schemaId = readSchemaId(buffer.subarray(start, start + HEADER_BYTES));
+      const schemaId = readSchemaId(buffer, start);
       const route = this.routes.get(schemaId)!;
       if (route instanceof Error) {
         deadLetters.push({ message: batch.message(i), kind: "unknown-schema-id", reason: route.message });
@@ -62,15 +62,18 @@ export class MessageDecoder {
       }
       let row: RawRow;
       try {
-        row =
-          route === "fast"
-            ? this.fast.read(bytesView, start + HEADER_BYTES, start + length, batch.partition(i), batch.offset(i), ingestedAt)
-            : rowFromEvent(this.resolver.decode(batch.value(i)!).event, batch.partition(i), batch.offset(i), ingestedAt);
+        if (route === "fast") {
+          // The reader already trims and turns '' into NULL.
+          row = this.fast.read(bytesView, start + HEADER_BYTES, start + length, batch.partition(i), batch.offset(i), ingestedAt);
+        } else {
+          row = rowFromEvent(this.resolver.decode(batch.value(i)!).event, batch.partition(i), batch.offset(i), ingestedAt);
+          cleanStrings(row);
+        }
       } catch (error) {
         deadLetters.push({ message: batch.message(i), kind: "undecodable-avro", reason: `Avro body does not match schema ${schemaId}: ${(error as Error).message}` });
         continue;
       }
-      const problem = normalizeRow(row);
+      const problem = checkRow(row);
       if (problem) deadLetters.push({ message: batch.message(i), kind: "invalid-event", reason: problem });
       else rows.push(row);
     }
@@ -82,7 +85,7 @@ export class MessageDecoder {
     for (let i = 0; i < batch.length; i++) {
       const start = batch.valueStart(i);
       if (batch.valueLength(i) < HEADER_BYTES || batch.buffer[start] !== MAGIC_BYTE) continue;
-      const id = readSchemaId(batch.buffer.subarray(start, start + HEADER_BYTES));
+      const id = readSchemaId(batch.buffer, start);
       if (id === last) continue;
       last = id;
       if (this.routes.has(id)) continue;

@@ -1,4 +1,5 @@
 import type { RawRow } from "../sinks/sink.ts";
+import { clean } from "./transform.ts";
 
 /**
  * A hand-written Avro decoder for exactly schemas/ecom_event.avsc, straight into a raw row.
@@ -16,7 +17,7 @@ export class FastEcomEventReader {
   private pos = 0;
   private end = 0;
 
-  /** Decodes the Avro body in buf[start, end) into a row; strings are not trimmed here. */
+  /** Decodes the Avro body in buf[start, end) into a row; strings come trimmed, '' as NULL. */
   read(buf: Buffer, start: number, end: number, partition: number, offset: number, ingestedAt: number): RawRow {
     if (buf !== this.buf) {
       this.buf = buf;
@@ -26,13 +27,13 @@ export class FastEcomEventReader {
     this.end = end;
     const row: RawRow = {
       event_time: this.long(),
-      event_type: this.string(),
-      product_id: this.string(),
+      event_type: this.string() ?? "",
+      product_id: this.string() ?? "",
       category_id: this.nullableString(),
       category_code: this.nullableString(),
       brand: this.nullableString(),
       price: this.nullableDouble(),
-      user_id: this.string(),
+      user_id: this.string() ?? "",
       user_session: this.nullableString(),
       _kafka_partition: partition,
       _kafka_offset: offset,
@@ -56,16 +57,20 @@ export class FastEcomEventReader {
     throw new RangeError("long longer than 10 bytes");
   }
 
-  private string(): string {
+  /** The next string, trimmed, or null when it is empty (the stage never stores ''). */
+  private string(): string | null {
     const length = this.long();
     const start = this.pos;
     const end = (this.pos += length);
     if (length < 0 || end > this.end) throw new RangeError("truncated string");
+    if (length === 0) return null;
     // Problem: utf8Slice costs ~200 ns per field, 7 fields per event. Solution: ASCII bytes (the
     // usual case) are the same characters in latin1, so take a substring of the batch's latin1
-    // text (~30 ns); anything else is decoded as UTF-8.
+    // text (~30 ns). Anything else is decoded as UTF-8, and edges ≤ ' ' are trimmed — the same
+    // scan tells both.
     const buf = this.buf;
-    for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return buf.toString("utf8", start, end);
+    for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return clean(buf.toString("utf8", start, end));
+    if (buf[start]! <= 32 || buf[end - 1]! <= 32) return clean(this.text.substring(start, end));
     return this.text.substring(start, end);
   }
 

@@ -93,19 +93,26 @@ export class MessageBatch {
 
   /** Per topic-partition, the highest offset in the batch (what to store once it is processed). */
   lastOffsets(): MessagePosition[] {
-    const last = new Map<string, MessagePosition>();
+    // rkt pointer → partition → highest offset; no string keys in this per-message loop.
+    const last = new Map<number, Map<number, number>>();
     const meta = this.meta;
+    let rkt = Number.NaN;
+    let partitions: Map<number, number> | undefined;
     for (let i = 0; i < this.length; i++) {
       const base = i * META.fields;
-      const rkt = meta[base + META.rkt]!;
+      if (meta[base + META.rkt] !== rkt) {
+        rkt = meta[base + META.rkt]!;
+        partitions = last.get(rkt) ?? last.set(rkt, new Map()).get(rkt)!;
+      }
       const partition = meta[base + META.partition]!;
       const offset = meta[base + META.offset]!;
-      const k = `${rkt}:${partition}`;
-      const current = last.get(k);
-      if (!current) last.set(k, { topic: topicName(rkt), partition, offset });
-      else if (offset > current.offset) current.offset = offset;
+      if (!(offset <= partitions!.get(partition)!)) partitions!.set(partition, offset);
     }
-    return [...last.values()];
+    const result: MessagePosition[] = [];
+    for (const [topicRkt, byPartition] of last) {
+      for (const [partition, offset] of byPartition) result.push({ topic: topicName(topicRkt), partition, offset });
+    }
+    return result;
   }
 }
 

@@ -16,9 +16,12 @@ export function writeHeader(out: Uint8Array, pos: number, schemaId: number): num
   return pos + HEADER_BYTES;
 }
 
-/** Reads the schema id of a framed message (the caller checked the length and magic byte). */
-export function readSchemaId(bytes: Uint8Array): number {
-  return ((bytes[1] as number) * 0x1000000 + ((bytes[2] as number) << 16) + ((bytes[3] as number) << 8) + (bytes[4] as number)) >>> 0;
+/**
+ * Reads the schema id of a framed message starting at `at` (the caller checked the length and
+ * magic byte).
+ */
+export function readSchemaId(bytes: Uint8Array, at = 0): number {
+  return ((bytes[at + 1] as number) * 0x1000000 + ((bytes[at + 2] as number) << 16) + ((bytes[at + 3] as number) << 8) + (bytes[at + 4] as number)) >>> 0;
 }
 
 /** Throws unless `schemaId` fits the header's unsigned 32-bit field. */
