@@ -1,4 +1,4 @@
-import { rd, glue, pointerAt, readCString, toArrayBuffer, META, type Pointer } from "./ffi.ts";
+import { rd, glue, read, pointerAt, readCString, toArrayBuffer, MESSAGE, META, type Pointer } from "./ffi.ts";
 import type { ConsumedMessage } from "./message.ts";
 
 /** A per-message consumer error (e.g. an unknown topic), not data. */
@@ -16,15 +16,22 @@ export interface MessagePosition {
   offset: number;
 }
 
-const topicNames = new Map<number, string>();
-
-function topicName(rkt: number): string {
-  let name = topicNames.get(rkt);
-  if (name === undefined) {
-    name = rkt ? String(rd().rd_kafka_topic_name(rkt as unknown as Pointer)) : "";
-    topicNames.set(rkt, name);
+/**
+ * The topic names of a batch's messages, by topic handle, read while the messages (which hold
+ * the handles) are alive. Problem: a handle's address can be reused by another topic once the
+ * old one is freed, so a cache across batches or clients could name the wrong topic.
+ * Solution: resolve per batch — one native call per distinct topic.
+ */
+function topicNames(words: Uint32Array, count: number): Map<number, string> {
+  const names = new Map<number, string>();
+  let last = -1;
+  for (let i = 0; i < count; i++) {
+    const rkt = read.ptr(pointerAt(words, i) as unknown as Pointer, MESSAGE.rkt);
+    if (rkt === last || names.has(rkt)) continue;
+    last = rkt;
+    names.set(rkt, rkt ? String(rd().rd_kafka_topic_name(rkt as unknown as Pointer)) : "");
   }
-  return name;
+  return names;
 }
 
 /**
@@ -39,11 +46,12 @@ export class MessageBatch {
     readonly length: number,
     readonly buffer: Uint8Array,
     private readonly meta: Float64Array,
+    private readonly names: Map<number, string>,
     private readonly headerList: Record<string, string>[] | null = null,
   ) {}
 
   topic(i: number): string {
-    return topicName(this.meta[i * META.fields + META.rkt]!);
+    return this.names.get(this.meta[i * META.fields + META.rkt]!) ?? "";
   }
   partition(i: number): number {
     return this.meta[i * META.fields + META.partition]!;
@@ -110,13 +118,13 @@ export class MessageBatch {
     }
     const result: MessagePosition[] = [];
     for (const [topicRkt, byPartition] of last) {
-      for (const [partition, offset] of byPartition) result.push({ topic: topicName(topicRkt), partition, offset });
+      for (const [partition, offset] of byPartition) result.push({ topic: this.names.get(topicRkt) ?? "", partition, offset });
     }
     return result;
   }
 }
 
-const EMPTY = new MessageBatch(0, new Uint8Array(0), new Float64Array(0));
+const EMPTY = new MessageBatch(0, new Uint8Array(0), new Float64Array(0), new Map());
 
 /**
  * Copies `count` native messages (pointers in `words`) with one glue call, then returns the
@@ -126,6 +134,7 @@ const EMPTY = new MessageBatch(0, new Uint8Array(0), new Float64Array(0));
 export function takeBatch(words: Uint32Array, count: number, options: { headers?: boolean; owned?: boolean } = {}): { batch: MessageBatch; errors: MessageError[] } {
   if (count === 0) return { batch: EMPTY, errors: [] };
   const { bytes, take } = glue();
+  const names = topicNames(words, count);
   const arena = new Uint8Array(Math.max(bytes(words, count), 1));
   const meta = new Float64Array(count * META.fields);
   const owned = options.owned ?? true;
@@ -146,12 +155,12 @@ export function takeBatch(words: Uint32Array, count: number, options: { headers?
     // On error messages librdkafka puts the error text in the payload.
     const at = meta[i * META.fields + META.valueAt]!;
     const text = Buffer.from(arena.buffer, at, Math.max(0, meta[i * META.fields + META.valueLen]!)).toString("utf8");
-    errors.push({ code, text, topic: topicName(meta[i * META.fields + META.rkt]!) || null, partition: meta[i * META.fields + META.partition]! });
+    errors.push({ code, text, topic: names.get(meta[i * META.fields + META.rkt]!) || null, partition: meta[i * META.fields + META.partition]! });
   }
-  if (!kept) return { batch: new MessageBatch(count, arena, meta, headerList), errors };
+  if (!kept) return { batch: new MessageBatch(count, arena, meta, names, headerList), errors };
   const filtered = new Float64Array(kept.length * META.fields);
   kept.forEach((i, j) => filtered.set(meta.subarray(i * META.fields, (i + 1) * META.fields), j * META.fields));
-  return { batch: new MessageBatch(kept.length, arena, filtered, headerList && kept.map((i) => headerList[i]!)), errors };
+  return { batch: new MessageBatch(kept.length, arena, filtered, names, headerList && kept.map((i) => headerList[i]!)), errors };
 }
 
 const headerOut = new Uint32Array(6);
