@@ -6,8 +6,11 @@ import {
   readTopicPartitionList, statsFromEvent, type TopicPartition,
 } from "./events.ts";
 import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
+import { Assignment, type PartitionLag } from "./assignment.ts";
 import { MessageBatch, takeBatch, type MessageError } from "./batch.ts";
 import type { ConsumedMessage } from "./message.ts";
+
+export type { PartitionLag } from "./assignment.ts";
 
 export interface ConsumerOptions {
   /** Raw librdkafka properties; must contain `group.id`. Consumer defaults below apply first. */
@@ -48,17 +51,6 @@ export const CONSUMER_DEFAULTS: KafkaConfig = {
   "fetch.queue.backoff.ms": "5",
 };
 
-/** Position and lag of one assigned partition. `lag` is null until the high watermark is known. */
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  /** Next offset the application will see. */
-  position: number;
-  highWatermark: number;
-  lag: number | null;
-}
-
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const MAX_BATCH = 100_000;
 
 /**
@@ -74,7 +66,7 @@ export class Consumer {
   private readonly words = new Uint32Array(2 * MAX_BATCH);
   private readonly pendingRebalances: { assign: boolean; partitions: TopicPartition[] }[] = [];
   private readonly fallback: MessageBatch[] = [];
-  private readonly assigned = new Map<string, { topic: string; partition: number; position: number }>();
+  private readonly assigned = new Assignment();
   private fatal: KafkaError | null = null;
   private readonly log: (line: LogLine) => void;
 
@@ -151,10 +143,7 @@ export class Consumer {
   }
 
   private advance(batch: MessageBatch): void {
-    for (const { topic, partition, offset } of batch.lastOffsets()) {
-      const state = this.assigned.get(key(topic, partition));
-      if (state && offset + 1 > state.position) state.position = offset + 1;
-    }
+    this.assigned.advance(batch.lastOffsets());
   }
 
   /** Serves events waiting on the consumer queue, then runs the rebalances they asked for. */
@@ -212,7 +201,7 @@ export class Consumer {
       const committed = code === 0 ? readTopicPartitionList(list) : [];
       for (const { topic, partition } of partitions) {
         const offset = committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? OFFSET_INVALID;
-        this.assigned.set(key(topic, partition), { topic, partition, position: offset });
+        this.assigned.add({ topic, partition }, offset);
       }
     } finally {
       destroyTopicPartitionList(list);
@@ -235,7 +224,7 @@ export class Consumer {
     } finally {
       destroyTopicPartitionList(list);
     }
-    for (const { topic, partition } of partitions) this.assigned.delete(key(topic, partition));
+    this.assigned.remove(partitions);
   }
 
   /**
@@ -246,12 +235,12 @@ export class Consumer {
   storeOffsets(messages: { topic: string; partition: number; offset: number }[]): TopicPartition[] {
     const next = new Map<string, TopicPartition>();
     for (const m of messages) {
-      const k = key(m.topic, m.partition);
+      const k = `${m.topic}\u0000${m.partition}`;
       const current = next.get(k);
       if (!current || m.offset + 1 > current.offset!) next.set(k, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
     }
-    const owned = [...next.values()].filter((tp) => this.assigned.has(key(tp.topic, tp.partition)));
-    const skipped = [...next.values()].filter((tp) => !this.assigned.has(key(tp.topic, tp.partition)));
+    const owned = [...next.values()].filter((tp) => this.assigned.owns(tp.topic, tp.partition));
+    const skipped = [...next.values()].filter((tp) => !this.assigned.owns(tp.topic, tp.partition));
     if (owned.length === 0) return skipped;
     const list = buildTopicPartitionList(owned);
     try {
@@ -278,7 +267,7 @@ export class Consumer {
 
   /** The partitions currently assigned to this member. */
   assignment(): TopicPartition[] {
-    return [...this.assigned.values()].map(({ topic, partition }) => ({ topic, partition }));
+    return this.assigned.list();
   }
 
   /**
@@ -289,15 +278,11 @@ export class Consumer {
     const lib = rd();
     const rk = this.open();
     const out = new Uint32Array(4); // int64 low, int64 high
-    return [...this.assigned.values()].map(({ topic, partition, position }) => {
-      const code = lib.rd_kafka_get_watermark_offsets(rk, cstr(topic), partition, out.subarray(0, 2), out.subarray(2, 4));
-      const low = int64At(out, 0);
-      const high = int64At(out, 2);
-      const known = code === 0 && high >= 0;
-      // Nothing consumed or committed yet: with auto.offset.reset=earliest we start at `low`.
-      const from = position >= 0 ? position : Math.max(low, 0);
-      return { topic, partition, position: from, highWatermark: high, lag: known ? Math.max(0, high - from) : null };
-    });
+    return this.assigned.lag((topic, partition) =>
+      lib.rd_kafka_get_watermark_offsets(rk, cstr(topic), partition, out.subarray(0, 2), out.subarray(2, 4)) === 0
+        ? { low: int64At(out, 0), high: int64At(out, 2) }
+        : null,
+    );
   }
 
   /** True when partitions are assigned and every one of them has no lag left. */

@@ -2,7 +2,7 @@
  * The only file that touches bun:ffi: finds librdkafka, declares the C symbols the binding uses
  * and the struct layouts it reads. Everything else in lib/kafka speaks TypeScript types.
  *
- * Layouts are for LP64 (x86_64/aarch64 Linux), checked against librdkafka 2.15's rdkafka.h.
+ * Struct layouts live in layout.ts (re-exported here).
  */
 import { cc, dlopen, FFIType, ptr, read, toArrayBuffer, CString, type Pointer } from "bun:ffi";
 import { existsSync } from "node:fs";
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { paths } from "../paths.ts";
 
 export { ptr, read, toArrayBuffer, type Pointer };
+export * from "./layout.ts";
 
 const { ptr: P, i32, i64_fast, u64_fast, cstring, void: VOID } = FFIType;
 
@@ -209,8 +210,6 @@ function bindGlue() {
   };
 }
 
-/** Layout of the glue's per-message metadata (doubles), as in glue/batch.c. */
-export const META = { rkt: 0, partition: 1, offset: 2, timestamp: 3, err: 4, valueAt: 5, valueLen: 6, keyAt: 7, keyLen: 8, fields: 9 } as const;
 
 /** Which librdkafka was loaded, e.g. `{ version: "2.15.1", path: ".../librdkafka.so.1" }`. */
 export function librdkafkaInfo(): { version: string; path: string } {
@@ -271,59 +270,3 @@ export function errstrText(buf: Buffer): string {
 
 /** A C pointer as a JS value bun:ffi accepts (number), or 0 for NULL. */
 export const NULL = 0 as unknown as Pointer;
-
-export const RD_KAFKA_PRODUCER = 0;
-export const RD_KAFKA_CONSUMER = 1;
-export const PARTITION_UA = -1;
-export const MSG_F_COPY = 0x2;
-export const MSG_F_PARTITION = 0x8;
-export const OFFSET_INVALID = -1001;
-export const ADMIN_OP_CREATETOPICS = 1;
-export const ADMIN_OP_DELETETOPICS = 2;
-
-export const EVENT = {
-  NONE: 0x0,
-  DR: 0x1,
-  FETCH: 0x2,
-  LOG: 0x4,
-  ERROR: 0x8,
-  REBALANCE: 0x10,
-  OFFSET_COMMIT: 0x20,
-  STATS: 0x40,
-  CREATETOPICS_RESULT: 100,
-  DELETETOPICS_RESULT: 101,
-} as const;
-
-export const VTYPE = { TOPIC: 1, VALUE: 4, KEY: 5, OPAQUE: 6, MSGFLAGS: 7, HEADERS: 10 } as const;
-
-/** rd_kafka_message_t (72 bytes). */
-export const MESSAGE = {
-  size: 72,
-  err: 0,
-  rkt: 8,
-  partition: 16,
-  payload: 24,
-  len: 32,
-  key: 40,
-  keyLen: 48,
-  offset: 56,
-  opaque: 64,
-} as const;
-
-/** rd_kafka_topic_partition_list_t and its rd_kafka_topic_partition_t elements (64 bytes each). */
-export const TPLIST = { cnt: 0, elems: 8 } as const;
-export const TOPPAR = { size: 64, topic: 0, partition: 8, offset: 16, err: 48 } as const;
-
-/** rd_kafka_vu_t (rd_kafka_produceva's argument): vtype at 0, the value union at 8; 72 bytes. */
-export const VU = { size: 72, vtype: 0, value: 8, value2: 16 } as const;
-
-/** rd_kafka_metadata_t and the arrays it points to. */
-export const METADATA = {
-  brokerCnt: 0,
-  brokers: 8,
-  topicCnt: 16,
-  topics: 24,
-  broker: { size: 24, id: 0, host: 8, port: 16 },
-  topic: { size: 32, name: 0, partitionCnt: 8, partitions: 16, err: 24 },
-  partition: { size: 40, id: 0, err: 4, leader: 8, replicaCnt: 12, isrCnt: 24 },
-} as const;
