@@ -28,7 +28,8 @@ Options:
       --warehouse KIND     local (Parquet + DuckDB, default) or bigquery (also WAREHOUSE)
       --flush-rows N       flush after N buffered rows (default 250000)
       --flush-mb N         flush after N MB of buffered payload (default 64)
-      --flush-seconds S    flush at least every S seconds (default 5)
+      --flush-seconds S    flush at least every S seconds (default 5); once caught up, rows are
+                           flushed as soon as they are 0.5 s old
       --until-caught-up    exit once every partition has no lag (batch use, tests, demo)
   -q, --quiet              no progress line
   -h, --help               this help

@@ -8,6 +8,9 @@ import type { DeadLetter } from "./dead-letter.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { MessageDecoder } from "./decode.ts";
 
+/** Once the consumer has caught up, rows older than this are flushed without waiting for the interval. */
+const IDLE_FLUSH_MS = 500;
+
 /** When buffered rows are handed to the sink: whichever limit is reached first. */
 export interface FlushPolicy {
   rows: number;
@@ -142,8 +145,12 @@ export async function runConsumer(options: ConsumeOptions): Promise<ConsumeSumma
         progress.consumed += messages.length;
         progress.bytes += decoded.bytes;
       }
-      const due = pendingCount >= policy.rows || bufferedBytes >= policy.bytes || (pendingCount > 0 && performance.now() - bufferSince >= policy.intervalMs);
-      const caughtUp = options.untilCaughtUp && messages.length === 0 && consumer.caughtUp();
+      const age = pendingCount > 0 ? performance.now() - bufferSince : 0;
+      const idle = messages.length === 0 && consumer.caughtUp();
+      // Full, old enough, or nothing more to read: a quiet topic lands its last rows within
+      // IDLE_FLUSH_MS instead of waiting out the interval, without a file per trickle.
+      const due = pendingCount >= policy.rows || bufferedBytes >= policy.bytes || age >= policy.intervalMs || (idle && age >= IDLE_FLUSH_MS);
+      const caughtUp = options.untilCaughtUp && idle;
       if (due || caughtUp) await flush(caughtUp);
       progress.lag = consumer.lag();
       options.onProgress?.(progress);
