@@ -115,6 +115,12 @@ test *args: _ready
 typecheck: _ready
     tsc --noEmit -p .
 
+# Benchmark the pipeline: producer, consumer, end-to-end and dbt on 885k and 10M rows (table + reports/bench.md; ~15 min)
+[group('bench')]
+bench *args: _ready
+    {{bun}} scripts/stack.ts up
+    {{bun}} scripts/bench.ts "$@"
+
 # Benchmark the Kafka binding vs rdkafka_performance and Kafka's Java perf tools (table + reports/bench-kafka.md)
 [group('bench')]
 bench-kafka *args: _ready
