@@ -39,6 +39,11 @@ status:
 demo *args: _ready
     {{bun}} scripts/demo.ts "$@"
 
+# Serve the dashboard on http://127.0.0.1:8090: KPIs, daily charts, funnel, top categories/brands and live ingestion
+[group('pipeline')]
+dashboard *args: _ready
+    {{bun}} scripts/dashboard.ts "$@"
+
 # Print the core KPIs from the dbt models (events by type, revenue, users, top categories)
 [group('pipeline')]
 report *args: _ready
