@@ -32,9 +32,12 @@ export function stackServices(config: StackConfig): Record<ServiceName, Service>
       name: "bigquery",
       port: config.bigqueryPort,
       program: paths.bigqueryEmulator,
+      // The emulator runs behind lib/bigquery/emulator-compat.ts (which starts it on a private
+      // port and stops with it), so that dbt-bigquery can build on it; see that file for why.
       command: (dir) => [
-        paths.bigqueryEmulator, `--project=${config.bigqueryProject}`, `--host=${config.host}`,
-        `--port=${config.bigqueryPort}`, `--grpc-port=${config.bigqueryGrpcPort}`,
+        process.execPath, join(paths.root, "lib", "bigquery", "emulator-compat-main.ts"),
+        `--host=${config.host}`, `--port=${config.bigqueryPort}`, "--",
+        paths.bigqueryEmulator, `--project=${config.bigqueryProject}`, `--grpc-port=${config.bigqueryGrpcPort}`,
         `--database=${join(dir, "emulator.db")}`, "--log-level=warn",
       ],
       healthPath: `/bigquery/v2/projects/${config.bigqueryProject}/datasets`,

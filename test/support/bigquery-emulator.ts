@@ -1,27 +1,44 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmulatorCompatProxy } from "../../lib/bigquery/emulator-compat.ts";
 import { EVENT_TYPES } from "../../lib/events/event.ts";
 import { paths } from "../../lib/paths.ts";
 import type { RawRow } from "../../lib/sinks/sink.ts";
 
 /** A running goccy/bigquery-emulator: its REST base URL (BIGQUERY_API_ENDPOINT) and how to stop it. */
 export interface BigQueryEmulator {
+  /** What clients use: the emulator-compat proxy's URL (as with `just up bigquery`), or the emulator's. */
   endpoint: string;
+  /** The emulator itself, without the proxy. */
+  emulatorEndpoint: string;
   projectId: string;
   pid: number;
   stop(): Promise<void>;
 }
 
+export interface BigQueryEmulatorOptions {
+  /**
+   * Put lib/bigquery/emulator-compat.ts in front, as `just up bigquery` does (default true).
+   * dbt-bigquery needs it; the other clients work with or without it.
+   */
+  compat?: boolean;
+}
+
 const READY_TIMEOUT_MS = 15_000;
 
 /**
- * Starts a fresh in-memory emulator on free loopback ports and waits until it answers
- * `GET /bigquery/v2/projects/<p>/datasets`. One per test suite: the emulator's memory grows with
- * every query (upstream issue), and a fresh one also means no state leaks between suites.
+ * Starts a fresh in-memory emulator on free loopback ports, waits until it answers
+ * `GET /bigquery/v2/projects/<p>/datasets`, and (unless `compat: false`) serves the
+ * emulator-compat proxy in front of it from this process. One per test suite: the emulator's
+ * memory grows with every query (upstream issue), and a fresh one also means no state leaks
+ * between suites.
  * Throws — never skips — when the binary is missing or the emulator does not come up, quoting its log.
  */
-export async function startBigQueryEmulator(projectId = "test-project"): Promise<BigQueryEmulator> {
+export async function startBigQueryEmulator(
+  projectId = "test-project",
+  { compat = true }: BigQueryEmulatorOptions = {},
+): Promise<BigQueryEmulator> {
   const binary = paths.bigqueryEmulator;
   if (!existsSync(binary)) {
     throw new Error(`bigquery-emulator not found at ${binary}: run \`just setup\` (it builds goccy/bigquery-emulator v0.8.1)`);
@@ -30,7 +47,24 @@ export async function startBigQueryEmulator(projectId = "test-project"): Promise
   // A port found free can be taken before the emulator binds it; try again on new ports.
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await launch(binary, projectId);
+      const emulator = await launch(binary, projectId);
+      if (!compat) return emulator;
+      let proxy: ReturnType<typeof startEmulatorCompatProxy>;
+      try {
+        proxy = startEmulatorCompatProxy({ upstream: emulator.endpoint });
+      } catch (error) {
+        await emulator.stop();
+        throw error;
+      }
+      const stopEmulator = emulator.stop;
+      return {
+        ...emulator,
+        endpoint: proxy.url,
+        stop: async () => {
+          await proxy.stop();
+          await stopEmulator();
+        },
+      };
     } catch (error) {
       lastError = error;
       if (!/address already in use/i.test(String(error))) break;
@@ -72,7 +106,7 @@ async function launch(binary: string, projectId: string): Promise<BigQueryEmulat
       const response = await fetch(`${endpoint}/bigquery/v2/projects/${projectId}/datasets`, {
         signal: AbortSignal.timeout(1000),
       });
-      if (response.ok) return { endpoint, projectId, pid: proc.pid, stop };
+      if (response.ok) return { endpoint, emulatorEndpoint: endpoint, projectId, pid: proc.pid, stop };
     } catch {
       // Not listening yet.
     }
