@@ -160,7 +160,7 @@ const settings: [string, string][] = [
   ["stack", `Kafka ${endpoints.bootstrap}, Schema Registry ${endpoints.registryUrl}; every topic ${plan.partitions} partitions, replication factor 1`],
   ["environment of every child", Object.entries(commands.baseEnv).map(([k, v]) => `\`${k}=${v}\``).join(", ") + "; WAREHOUSE_DIR per run (a fresh folder under .local/bench/)"],
   ["producer", `the CLI's defaults, no -X: ${Object.entries(PRODUCER_DEFAULTS).map(([k, v]) => `\`${k}=${v}\``).join(", ")}; key user_id`],
-  ["consumer", "the CLI's defaults: flush every 250,000 rows, 64 MB or 5 s, whichever first; local Parquet sink (zstd, fsynced)"],
+  ["consumer", "the CLI's defaults: flush every 150,000 rows, 32 MB or 5 s, whichever first; local Parquet sink (zstd, fsynced)"],
   ["end-to-end", willRun(plan, "e2e") ? `${e2eRows(plan).toLocaleString("en-US")} rows` : "skipped"],
   ["incremental dbt build", willRun(plan, "incremental") ? `+${plan.incrementalEvents.toLocaleString("en-US")} events (the CSV's last rows, produced again)` : "skipped"],
 ];

@@ -3,14 +3,15 @@ import { ecomEventType } from "../events/avro/schema.ts";
 import { HEADER_BYTES, MAGIC_BYTE, readSchemaId } from "../events/avro/wire.ts";
 import type { MessageBatch } from "../kafka/batch.ts";
 import { UnknownSchemaIdError, type SchemaRegistryClient } from "../registry/client.ts";
-import type { RawRow } from "../sinks/sink.ts";
+import type { RowColumns } from "../sinks/sink.ts";
+import { RowColumnsBuilder } from "./columns-builder.ts";
 import type { DeadLetter } from "./dead-letter.ts";
 import { FastEcomEventReader } from "./fast-decode.ts";
 import { checkRow, cleanStrings, rowFromEvent } from "./transform.ts";
 
-/** One consumed batch, split into rows for the sink and dead letters. */
+/** One consumed batch, split into rows for the sink (in columns) and dead letters. */
 export interface DecodedBatch {
-  rows: RawRow[];
+  rows: RowColumns;
   deadLetters: DeadLetter[];
   /** Payload bytes, for the flush-by-bytes policy and MB/s. */
   bytes: number;
@@ -19,12 +20,12 @@ export interface DecodedBatch {
 type SchemaRoute = "fast" | "resolve" | UnknownSchemaIdError | WireFormatError;
 
 /**
- * Confluent wire format → raw row. Each schema id's writer schema is fetched once: when it is
- * our schema (same canonical fingerprint) the hand-written reader decodes it; any other
- * compatible writer schema is resolved to ours by avsc (added fields with defaults, promotions).
- * An unknown id, an unresolvable schema, a bad frame or body, or a row that fails the checks
- * becomes a dead letter with the reason; an unreachable registry is an error that stops the
- * consumer before any offset moves.
+ * Confluent wire format → raw rows, in columns (see RowColumns). Each schema id's writer schema
+ * is fetched once: when it is our schema (same canonical fingerprint) the hand-written reader
+ * decodes it; any other compatible writer schema is resolved to ours by avsc (added fields with
+ * defaults, promotions). An unknown id, an unresolvable schema, a bad frame or body, or a row
+ * that fails the checks becomes a dead letter with the reason; an unreachable registry is an
+ * error that stops the consumer before any offset moves.
  */
 export class MessageDecoder {
   private readonly routes = new Map<number, SchemaRoute>();
@@ -36,11 +37,10 @@ export class MessageDecoder {
 
   async decode(batch: MessageBatch, ingestedAt: number): Promise<DecodedBatch> {
     await this.learnSchemas(batch);
-    const rows: RawRow[] = [];
     const deadLetters: DeadLetter[] = [];
     const buffer = batch.buffer;
-    // Every value of the batch is a slice of one buffer: wrap it once for the reader.
-    const bytesView = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    // Every value of the batch is a slice of one buffer: the rows' strings point into it.
+    const rows = new RowColumnsBuilder(batch.length, buffer);
     let bytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const start = batch.valueStart(i);
@@ -60,24 +60,23 @@ export class MessageDecoder {
         deadLetters.push({ message: batch.message(i), kind: "unknown-schema-id", reason: route.message });
         continue;
       }
-      let row: RawRow;
+      let problem: string | null;
       try {
         if (route === "fast") {
-          // The reader already trims and turns '' into NULL.
-          row = this.fast.read(bytesView, start + HEADER_BYTES, start + length, batch.partition(i), batch.offset(i), ingestedAt);
+          problem = this.fast.read(rows, start + HEADER_BYTES, start + length, batch.partition(i), batch.offset(i), ingestedAt);
         } else {
-          row = rowFromEvent(this.resolver.decode(batch.value(i)!).event, batch.partition(i), batch.offset(i), ingestedAt);
+          const row = rowFromEvent(this.resolver.decode(batch.value(i)!).event, batch.partition(i), batch.offset(i), ingestedAt);
           cleanStrings(row);
+          problem = checkRow(row);
+          if (problem === null) rows.addRow(row);
         }
       } catch (error) {
         deadLetters.push({ message: batch.message(i), kind: "undecodable-avro", reason: `Avro body does not match schema ${schemaId}: ${(error as Error).message}` });
         continue;
       }
-      const problem = checkRow(row);
-      if (problem) deadLetters.push({ message: batch.message(i), kind: "invalid-event", reason: problem });
-      else rows.push(row);
+      if (problem !== null) deadLetters.push({ message: batch.message(i), kind: "invalid-event", reason: problem });
     }
-    return { rows, deadLetters, bytes };
+    return { rows: rows.finish(), deadLetters, bytes };
   }
 
   private async learnSchemas(batch: MessageBatch): Promise<void> {

@@ -28,14 +28,17 @@ export function cleanStrings(row: RawRow): void {
  * land (it then goes to the dead-letter topic), else null.
  */
 export function checkRow(row: RawRow): string | null {
-  const t = row.event_time;
+  return eventProblem(row.event_time, !!row.event_type, !!row.product_id, !!row.user_id, row.price);
+}
+
+/** checkRow on the values themselves (the columnar reader has no row object). */
+export function eventProblem(t: unknown, hasEventType: boolean, hasProductId: boolean, hasUserId: boolean, price: number | null): string | null {
   if (typeof t !== "number" || !Number.isSafeInteger(t) || t < MIN_EVENT_TIME || t >= MAX_EVENT_TIME) {
     return `event_time ${String(t)} is not a timestamp between 1970 and 2100`;
   }
-  if (!row.event_type) return "event_type is empty";
-  if (!row.product_id) return "product_id is empty";
-  if (!row.user_id) return "user_id is empty";
-  const price = row.price;
+  if (!hasEventType) return "event_type is empty";
+  if (!hasProductId) return "product_id is empty";
+  if (!hasUserId) return "user_id is empty";
   if (price !== null && !(Number.isFinite(price) && price >= 0)) return `price ${price} must be a finite number ≥ 0`;
   return null;
 }

@@ -6,7 +6,7 @@ import { ensureDataset, ensureRawTable } from "../bigquery/ensure.ts";
 import { DEFAULT_INSERT_OPTIONS, insertRows, type InsertAllCall, type InsertAllResponse } from "../bigquery/insert.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../bigquery/retry.ts";
 import { RAW_TABLE } from "../bigquery/schema.ts";
-import type { RawRow, Sink, WriteResult } from "./sink.ts";
+import { RowBatch, type RawRow, type Sink, type WriteResult } from "./sink.ts";
 
 export interface BigQuerySinkOptions {
   /** The Kafka topic the rows come from: the first part of every insertId. */
@@ -88,9 +88,11 @@ export class BigQuerySink implements Sink {
   }
 
   /** Streams `rows`; see the class comment for what resolving and throwing mean. */
-  async write(rows: RawRow[]): Promise<WriteResult> {
+  async write(input: RowBatch | RawRow[]): Promise<WriteResult> {
     this.assertNotClosed();
     if (!this.opened) throw new Error("BigQuerySink.write called before open()");
+    // insertAll takes JSON rows: the consumer's columns become row objects here.
+    const rows = input instanceof RowBatch ? input.toRows() : input;
     const { encoded, rejected } = encodeRows(rows, this.options.topic);
     const outcome = await insertRows(encoded, this.insertAll, {
       maxRows: this.options.maxRows ?? DEFAULT_INSERT_OPTIONS.maxRows,

@@ -1,6 +1,6 @@
 import { randomTag } from "./parquet-files.ts";
-import { rejectReason } from "./parquet-validate.ts";
-import type { RawRow, RejectedRow } from "./sink.ts";
+import { columnRejectReason } from "./parquet-validate.ts";
+import { RowBatch, type RejectedRow } from "./sink.ts";
 
 /**
  * Splits a batch into the files it becomes: one per UTC date of event_time (the hive partition),
@@ -11,9 +11,8 @@ import type { RawRow, RejectedRow } from "./sink.ts";
  * offsets fit) are a date's partitions spread over several files.
  *
  * Why not one file per (date, partition): every file is a separate COPY with a fixed cost
- * (~1 ms to prepare, ~1.2 ms to open a 12-column Parquet writer; 550-row files cost 4–5 ms CPU
- * each), and per-file costs dominated: 500k rows over 3 dates × 6 partitions took 1,420–1,750 ms
- * CPU as 18 files against 830–1,030 ms as 3. A backfill batch spans many dates, so it matters.
+ * (~1 ms of DuckDB CPU for a one-row file: planning, opening a 12-column Parquet writer), and
+ * a backfill batch spans ~40 dates already; 6 partitions would make that 240 files a batch.
  */
 
 /** Longest `p…-o…-…_…` part of a file name; the tag and suffix add 17 bytes. */
@@ -21,13 +20,13 @@ export const MAX_RANGES_LENGTH = 200;
 
 const DAY_MICROS = 86_400_000_000;
 
-/** The rows of one output file, with what its name says about them. */
+/** One output file: its date and what its name says about its rows. */
 export interface PlannedFile {
   /** UTC date of every row's event_time, `YYYY-MM-DD`. */
   date: string;
-  rows: RawRow[];
   /** First and last offset per Kafka partition, ascending by partition: the name's content. */
   ranges: PartitionRange[];
+  rows: number;
 }
 
 /** The rows of one Kafka partition on one date, and their offset range. */
@@ -37,70 +36,82 @@ export interface PartitionRange {
   last: number;
 }
 
-/** A validated batch: the files to write and the rows refused. */
+/** A validated batch: the files to write, which file each row goes to, and the rows refused. */
 export interface BatchPlan {
   files: PlannedFile[];
+  /** Per part of the batch, per row: its index in `files`, or -1 when rejected. */
+  fileOf: Int32Array[];
   rejected: RejectedRow[];
 }
 
-interface PartitionRows extends PartitionRange {
-  rows: RawRow[];
+interface Group extends PartitionRange {
+  id: number;
+  day: number;
+  rows: number;
+  file: number;
 }
 
 /**
- * Validates every row (rejectReason) and groups the valid ones into files, in date order. Rows
- * keep their batch order within a partition; sorting them is the writer's job.
+ * Validates every row (columnRejectReason) and assigns the valid ones to files, in date order.
+ * Rows stay where they are; sorting them is the writer's job.
  */
-export function planBatch(rows: readonly RawRow[]): BatchPlan {
+export function planBatch(batch: RowBatch): BatchPlan {
   const rejected: RejectedRow[] = [];
-  const byDay = new Map<number, Map<number, PartitionRows>>();
+  const groups: Group[] = [];
+  const byDay = new Map<number, Map<number, Group>>();
   // Batches come in long runs of one day and partition: skip the maps for those.
-  let lastDay = Number.NaN;
-  let lastPartition = Number.NaN;
-  let last: PartitionRows | undefined;
-  for (const row of rows) {
-    const reason = rejectReason(row);
-    if (reason !== undefined) {
-      rejected.push({ row, reason });
-      continue;
+  let last: Group | undefined;
+  const fileOf = batch.parts.map((part) => {
+    const groupOf = new Int32Array(part.length);
+    for (let i = 0; i < part.length; i++) {
+      const reason = columnRejectReason(part, i);
+      if (reason !== undefined) {
+        rejected.push({ row: RowBatch.row(part, i), reason });
+        groupOf[i] = -1;
+        continue;
+      }
+      const day = Math.floor(part.eventTime[i]! / DAY_MICROS);
+      const partition = part.partition[i]!;
+      const offset = part.offset[i]!;
+      let group = last !== undefined && last.day === day && last.partition === partition ? last : undefined;
+      if (!group) {
+        let partitions = byDay.get(day);
+        if (!partitions) byDay.set(day, (partitions = new Map()));
+        group = partitions.get(partition);
+        if (!group) {
+          partitions.set(partition, (group = { id: groups.length, day, partition, first: offset, last: offset, rows: 0, file: -1 }));
+          groups.push(group);
+        }
+        last = group;
+      }
+      groupOf[i] = group.id;
+      group.rows++;
+      if (offset < group.first) group.first = offset;
+      else if (offset > group.last) group.last = offset;
     }
-    const day = Math.floor(row.event_time / DAY_MICROS);
-    const partition = row._kafka_partition;
-    const offset = row._kafka_offset;
-    let group = day === lastDay && partition === lastPartition ? last : undefined;
-    if (!group) {
-      let partitions = byDay.get(day);
-      if (!partitions) byDay.set(day, (partitions = new Map()));
-      group = partitions.get(partition);
-      if (!group) partitions.set(partition, (group = { partition, first: offset, last: offset, rows: [] }));
-      lastDay = day;
-      lastPartition = partition;
-      last = group;
-    }
-    group.rows.push(row);
-    if (offset < group.first) group.first = offset;
-    else if (offset > group.last) group.last = offset;
-  }
+    return groupOf;
+  });
   const files: PlannedFile[] = [];
   for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
     const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
     const partitions = [...byDay.get(day)!.values()].sort((a, b) => a.partition - b.partition);
-    files.push(...packPartitions(date, partitions));
+    packPartitions(date, partitions, files);
   }
-  return { files, rejected };
+  for (const groupOf of fileOf) for (let i = 0; i < groupOf.length; i++) if (groupOf[i]! >= 0) groupOf[i] = groups[groupOf[i]!]!.file;
+  return { files, fileOf, rejected };
 }
 
-/** Puts a date's partitions into as few files as the name length allows. */
-function packPartitions(date: string, partitions: PartitionRows[]): PlannedFile[] {
-  const files: PlannedFile[] = [];
-  let current: PartitionRows[] = [];
+/** Puts a date's partitions into as few files as the name length allows (appended to `files`). */
+function packPartitions(date: string, partitions: Group[], files: PlannedFile[]): void {
+  let current: Group[] = [];
   let length = 0;
   const flush = () => {
     if (current.length === 0) return;
+    for (const group of current) group.file = files.length;
     files.push({
       date,
-      rows: current.length === 1 ? current[0]!.rows : current.flatMap((group) => group.rows),
       ranges: current.map(({ partition, first, last }) => ({ partition, first, last })),
+      rows: current.reduce((sum, group) => sum + group.rows, 0),
     });
     current = [];
     length = 0;
@@ -113,7 +124,6 @@ function packPartitions(date: string, partitions: PartitionRows[]): PlannedFile[
     current.push(group);
   }
   flush();
-  return files;
 }
 
 const rangeText = ({ partition, first, last }: PartitionRange) => `p${partition}-o${first}-${last}`;

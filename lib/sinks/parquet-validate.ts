@@ -1,19 +1,8 @@
-import type { RawRow } from "./sink.ts";
+import { STRING_FIELDS, type RawRow, type RowColumns } from "./sink.ts";
 
 /**
  * What the local sink accepts: a row is written exactly or rejected with a reason, never altered.
  */
-
-/** The string columns of a row (all nullable in the raw table). */
-export const STRING_FIELDS = [
-  "event_type",
-  "product_id",
-  "category_id",
-  "category_code",
-  "brand",
-  "user_id",
-  "user_session",
-] as const satisfies readonly (keyof RawRow)[];
 
 const MAX_INT32 = 2 ** 31 - 1;
 
@@ -54,27 +43,54 @@ function isValid(row: RawRow): boolean {
 
 /** The reason a row failed isValid. */
 function explain(row: RawRow): string {
-  const t = row.event_time;
-  if (!Number.isSafeInteger(t)) {
-    return `event_time ${String(t)} is not a whole number of microseconds within ±2^53 (1684-07-28 … 2255-06-05 UTC)`;
-  }
+  const numbers = () => explainNumbers(row.event_time, row.price, row._kafka_partition, row._kafka_offset, row._ingested_at);
+  // Same order as the columns: event_time, then the strings, then the other numbers.
+  if (!Number.isSafeInteger(row.event_time)) return numbers();
   for (const field of STRING_FIELDS) {
     const value = row[field];
     if (value != null && typeof value !== "string") return `${field} must be a string or null, got ${typeof value}`;
   }
-  const price = row.price;
+  return numbers();
+}
+
+/**
+ * rejectReason for row `i` of columns (whose strings are valid by construction), or undefined.
+ * The common case is one expression over the numbers, like isValid.
+ */
+export function columnRejectReason(part: RowColumns, i: number): string | undefined {
+  const t = part.eventTime[i]!;
+  const price = part.price[i]!;
+  const partition = part.partition[i]!;
+  const offset = part.offset[i]!;
+  const ingestedAt = part.ingestedAt[i]!;
+  const valid =
+    Number.isSafeInteger(t) &&
+    (part.priceIsNull[i] === 1 || Number.isFinite(price)) &&
+    Number.isInteger(partition) &&
+    partition >= 0 &&
+    partition <= MAX_INT32 &&
+    Number.isSafeInteger(offset) &&
+    offset >= 0 &&
+    Number.isSafeInteger(ingestedAt);
+  return valid ? undefined : explainNumbers(t, part.priceIsNull[i] === 1 ? null : price, partition, offset, ingestedAt);
+}
+
+/** The reason numbers of a row are not acceptable (see rejectReason). */
+function explainNumbers(t: unknown, price: unknown, partition: unknown, offset: unknown, ingestedAt: unknown): string {
+  if (!Number.isSafeInteger(t)) {
+    return `event_time ${String(t)} is not a whole number of microseconds within ±2^53 (1684-07-28 … 2255-06-05 UTC)`;
+  }
   if (price != null && (typeof price !== "number" || !Number.isFinite(price))) {
     return `price must be a finite number or null, got ${String(price)}`;
   }
-  const partition = row._kafka_partition;
-  if (!Number.isInteger(partition) || partition < 0 || partition > MAX_INT32) {
+  if (!Number.isInteger(partition) || (partition as number) < 0 || (partition as number) > MAX_INT32) {
     return `_kafka_partition ${String(partition)} is not an integer in 0 … 2^31-1`;
   }
-  if (!Number.isSafeInteger(row._kafka_offset) || row._kafka_offset < 0) {
-    return `_kafka_offset ${String(row._kafka_offset)} is not a whole number in 0 … 2^53`;
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0) {
+    return `_kafka_offset ${String(offset)} is not a whole number in 0 … 2^53`;
   }
-  if (!Number.isSafeInteger(row._ingested_at)) {
-    return `_ingested_at ${String(row._ingested_at)} is not a whole number of microseconds within ±2^53`;
+  if (!Number.isSafeInteger(ingestedAt)) {
+    return `_ingested_at ${String(ingestedAt)} is not a whole number of microseconds within ±2^53`;
   }
   return "invalid row";
 }

@@ -1,11 +1,12 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import { landingRoot, partitionDir, tempNameFor, warehouseDir } from "../warehouse/landing.ts";
-import { encodeRows, writeParquetFile, type EncodedRows } from "./parquet-encode.ts";
 import { ensureDurableDir, removeIfExists, removeStaleTempFiles, syncDir, syncFile } from "./parquet-files.ts";
 import { planBatch, plannedFileName } from "./parquet-plan.ts";
-import type { RawRow, Sink, WriteResult } from "./sink.ts";
+import type * as Stage from "./parquet-stage.ts";
+import { rejectReason } from "./parquet-validate.ts";
+import { RowBatch, type RawRow, type RejectedRow, type Sink, type WriteResult } from "./sink.ts";
 
 /**
  * The local warehouse sink: each batch becomes immutable zstd Parquet files under
@@ -16,25 +17,24 @@ import type { RawRow, Sink, WriteResult } from "./sink.ts";
  * file is written under a temp name (`.<name>.parquet.tmp`), fsynced, renamed into place, and the
  * folder fsynced, before write() resolves.
  *
- * Measured with test/sinks/parquet.bench.ts on the 2-core dev machine (Bun 1.4.5, DuckDB 1.5.6;
- * generated rows over 3 dates and 3 partitions, UUID sessions, 19-digit ids), write() including
- * fsync and rename, while other jobs shared the machine (load 2–3.5):
- *   rows/batch   rows/s      CPU µs/row (all threads)   of it on the JS thread   peak RSS added
- *      50,000   370–420k     2.6–3.0                    0.8–0.9                  ~90 MB
- *     100,000   390–420k     2.7–2.9                    0.9–1.0                  ~110 MB
- *     200,000   ~450k        2.7                        ~1.0                     ~170 MB
- *     500,000   440–490k     2.7–2.9                    1.0–1.2                  ~450 MB
- * A backfill batch spans many dates, so many smaller files (fixed cost ~4–5 ms CPU each): over
- * 90 dates and 6 partitions, 100k-row batches cost 5.5 µs/row (170k rows/s), 500k-row batches
- * 3.6 µs/row (280k rows/s), load ~4. Under heavier load (4–8) the 3-date runs above gave
- * 140–300k rows/s. Where the CPU goes for 500k rows:
- * JS validation, gathering and joins ~400 ms, UTF-16 → UTF-8 for the binding ~80 ms, DuckDB
- * split + cast ~300 ms, sort ~400 ms, Parquet encoding + zstd ~350 ms. Most of it runs on
- * DuckDB's threads: a consumer that decodes its next batch while write() is in flight (the sink
- * encodes a batch as soon as write() is called and queues the DuckDB part) keeps both cores busy.
+ * How (parquet-stage.ts): the batch's rows are appended to an in-memory DuckDB table straight
+ * from their columns (JS thread), then one COPY per file filters, sorts and writes it (DuckDB's
+ * threads, while the consumer decodes its next batch). A batch is staged into one of two tables
+ * while the COPYs of the batch before it still read the other. The COPYs run on two
+ * connections at once: a backfill batch spans ~40 dates, a file of a few thousand rows keeps one
+ * thread busy for a few ms (most of it in the sort and the Parquet encoder), and two at a time
+ * keep both cores busy when the JS thread has nothing to decode.
+ * Measured on the 2-core dev machine (DuckDB 1.5.6) with the whole consumer (scripts/consume.ts)
+ * on the 885,129-event reference-shaped backfill (157 dates, 6 partitions), colleagues' jobs
+ * keeping the load at 3.7, against the previous sink (each column joined into one string that
+ * DuckDB split, one prepared COPY per file, row objects from the decoder): CPU 3.7–4.5 s against
+ * 5.4–6.5 s, peak RSS 450 against 970 MB, wall 3.9–4.7 s against 5.7–6.6 s. Of the CPU, DuckDB's
+ * threads take ~2 s (COPY: sort ~0.5, Parquet encoding and zstd ~1, ~1 ms fixed per file), the
+ * JS thread ~1.5 (consume 0.3, decode 0.4, staging 0.5). test/sinks/parquet.bench.ts (3 dates,
+ * columns in): 2.2 µs CPU per row, 0.6 of it on the JS thread (was 2.7–3.0 and 0.8–1.0).
  * zstd level 1 is faster than DuckDB's default (3) and here even smaller (13.2 vs 13.5 MB);
- * snappy is 1.5× bigger; bigger or smaller row groups, dictionary limits and Parquet v2 did not
- * help. Memory is per batch: one connection, no table left behind; RSS stays flat over batches.
+ * snappy is 1.5× bigger; bigger or smaller row groups, dictionary limits, Parquet v2 and no
+ * bloom filters did not help. Memory is per batch: a staging table is recreated after each.
  */
 
 /** How the sink writes; every field has a measured default. */
@@ -43,7 +43,11 @@ export interface ParquetSinkOptions {
   warehouseDir?: string;
   /** zstd level (DuckDB's COMPRESSION_LEVEL); 1 measured fastest and smallest here. */
   compressionLevel?: number;
-  /** DuckDB worker threads (default: DuckDB's, one per core). */
+  /**
+   * DuckDB threads per query (default 1). Each COPY is small and two run at once, each on its
+   * connection's thread: with DuckDB's default (one per core) the same work took 15–20% more
+   * CPU (885k rows: 4.4–4.6 s against 3.8 s for the whole consumer) and no less time.
+   */
   threads?: number;
   /** DuckDB memory limit, e.g. "1GB" (default: DuckDB's, 80% of RAM). */
   memoryLimit?: string;
@@ -63,11 +67,21 @@ export class ParquetSinkError extends Error {
 
 /** A planned file on its way to disk. */
 interface OutputFile {
-  date: string;
-  encoded: EncodedRows;
+  /** Its index in the plan: the `_file` of its rows in the staging table. */
+  index: number;
+  rows: number;
   dir: string;
   tempPath: string;
   finalPath: string;
+}
+
+/** COPYs in flight at once (one connection each); see the module comment. */
+const COPY_CONNECTIONS = 2;
+
+/** A staging table, and when it is empty again (its batch written, or failed, and the table recreated). */
+interface StageTable {
+  name: string;
+  free: Promise<void>;
 }
 
 // Temp files older than this at open() were left by a writer that died mid-file.
@@ -79,9 +93,19 @@ export class ParquetSink implements Sink {
   /** `<warehouse>/raw/kafka_ecom_events`. */
   readonly root: string;
   private instance?: DuckDBInstance;
-  private connection?: DuckDBConnection;
-  // One connection, one batch at a time: concurrent write() calls queue.
-  private queue: Promise<unknown> = Promise.resolve();
+  // parquet-stage.ts and with it DuckDB, loaded by open() (see there).
+  private duck?: typeof Stage;
+  // The appender's own connection: a sync append on a connection running a COPY would wait for it.
+  private stageConnection?: DuckDBConnection;
+  private copyConnections: DuckDBConnection[] = [];
+  // Two staging tables: a batch is staged (JS thread) while the one before it is copied out
+  // (DuckDB's threads). Files are written one batch after the other: concurrent writes queue.
+  private tables: StageTable[] = [];
+  // Everything done on the staging connection, in order: a sync append there while a query of
+  // it is still running fails ("closed pending query result").
+  private stageQueue: Promise<unknown> = Promise.resolve();
+  private writes = 0;
+  private lastWrite: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ParquetSinkOptions = {}) {
     this.root = landingRoot(options.warehouseDir ?? warehouseDir());
@@ -89,18 +113,27 @@ export class ParquetSink implements Sink {
 
   /** Creates the landing folder and the in-memory DuckDB session; clears stale temp files. */
   async open(): Promise<void> {
-    if (this.connection) return;
+    if (this.instance) return;
     try {
       await ensureDurableDir(this.root);
     } catch (cause) {
       throw new ParquetSinkError("cannot create the landing folder (check WAREHOUSE_DIR and permissions)", this.root, { cause });
     }
     await removeStaleTempFiles(this.root, STALE_TEMP_MS);
-    const config: Record<string, string> = {};
-    if (this.options.threads !== undefined) config.threads = String(this.options.threads);
+    const config: Record<string, string> = { threads: String(this.options.threads ?? 1) };
     if (this.options.memoryLimit !== undefined) config.memory_limit = this.options.memoryLimit;
-    this.instance = await DuckDBInstance.create(":memory:", config);
-    this.connection = await this.instance.connect();
+    // Loaded here rather than imported: the consumer opens its sink while it joins its group, so
+    // DuckDB's ~70 ms load (a 60 MB library) overlaps that wait instead of delaying the start.
+    const duck = await import("./parquet-stage.ts");
+    const instance = await duck.DuckDBInstance.create(":memory:", config);
+    const [stageConnection, ...copyConnections] = await Promise.all(Array.from({ length: 1 + COPY_CONNECTIONS }, () => instance.connect()));
+    const tables = [0, 1].map((k) => `${duck.STAGE_TABLE}_${k}`);
+    for (const table of tables) await stageConnection!.run(duck.createStageSql(table));
+    this.duck = duck;
+    this.instance = instance;
+    this.stageConnection = stageConnection;
+    this.copyConnections = copyConnections;
+    this.tables = tables.map((name) => ({ name, free: Promise.resolve() }));
   }
 
   /**
@@ -109,60 +142,109 @@ export class ParquetSink implements Sink {
    * removed; files of the batch already renamed stay (the consumer does not commit, the rows
    * come again, staging deduplicates by partition and offset).
    */
-  write(rows: RawRow[]): Promise<WriteResult> {
-    // Validation and encoding are JS work that need no connection: done now, they overlap with
-    // the DuckDB work of a batch still being written.
-    if (!this.connection) return Promise.reject(new Error("ParquetSink.write() called before open() or after close()"));
-    let prepared: { files: OutputFile[]; rejected: WriteResult["rejected"] };
+  write(rows: RowBatch | RawRow[]): Promise<WriteResult> {
+    if (!this.instance) return Promise.reject(new Error("ParquetSink.write() called before open() or after close()"));
+    let batch: RowBatch;
+    let plan: ReturnType<typeof planBatch>;
+    const rejected: RejectedRow[] = [];
     try {
-      prepared = this.prepare(rows);
+      if (rows instanceof RowBatch) {
+        batch = rows;
+      } else {
+        // Row objects may hold anything: checked here, before they become columns.
+        const valid: RawRow[] = [];
+        for (const row of rows) {
+          const reason = rejectReason(row);
+          if (reason === undefined) valid.push(row);
+          else rejected.push({ row, reason });
+        }
+        batch = RowBatch.fromRows(valid);
+      }
+      // Planning is JS work that needs no connection: done now, it overlaps with the DuckDB
+      // work of a batch still being written.
+      plan = planBatch(batch);
     } catch (error) {
       return Promise.reject(error);
     }
-    const result = this.queue.then(() => this.writeFiles(prepared.files)).then(() => ({
-      written: rows.length - prepared.rejected.length,
-      rejected: prepared.rejected,
-    }));
-    this.queue = result.catch(() => undefined);
+    rejected.push(...plan.rejected);
+    const files = plan.files.map((file, index): OutputFile => {
+      const dir = partitionDir(this.root, file.date);
+      const name = plannedFileName(file);
+      return { index, rows: file.rows, dir, tempPath: join(dir, tempNameFor(name)), finalPath: join(dir, name) };
+    });
+    const table = this.tables[this.writes++ % this.tables.length]!;
+    const staged = this.stage(table, batch, plan.fileOf);
+    const written = Promise.all([staged, this.lastWrite]).then(() => this.writeFiles(table.name, files));
+    // Recreated rather than emptied: nothing of a failed batch can linger into the next one.
+    // If even that fails, every later write to this table fails too.
+    const createSql = this.duck!.createStageSql(table.name);
+    const recreate = () => this.onStageConnection((connection) => connection.run(createSql)).then(() => undefined);
+    table.free = written.then(recreate, recreate);
+    this.lastWrite = written.catch(() => undefined);
+    const count = batch.length - plan.rejected.length;
+    return written.then(() => ({ written: count, rejected }));
+  }
+
+  /**
+   * Stages `batch` into `table` as soon as the table is free. Its own function so that only this
+   * closure holds the batch: the columns can be collected once they are in DuckDB.
+   */
+  private stage(table: StageTable, batch: RowBatch, fileOf: Int32Array[]): Promise<void> {
+    const duck = this.duck!;
+    return table.free.then(() => this.onStageConnection((connection) => duck.stageRows(connection, table.name, batch, fileOf)));
+  }
+
+  /** Runs `step` on the staging connection once every step queued before it is done. */
+  private onStageConnection<T>(step: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.stageConnection!;
+    const result = this.stageQueue.then(() => step(connection));
+    this.stageQueue = result.catch(() => undefined);
     return result;
   }
 
   /** Closes the DuckDB session once the writes in flight are done. */
   async close(): Promise<void> {
-    await this.queue;
-    this.connection?.closeSync();
+    await Promise.all(this.tables.map((table) => table.free.catch(() => undefined)));
+    await this.stageQueue;
+    for (const connection of [this.stageConnection, ...this.copyConnections]) connection?.closeSync();
     this.instance?.closeSync();
-    this.connection = undefined;
+    this.stageConnection = undefined;
+    this.copyConnections = [];
+    this.tables = [];
     this.instance = undefined;
   }
 
-  private prepare(rows: RawRow[]): { files: OutputFile[]; rejected: WriteResult["rejected"] } {
-    const { files, rejected } = planBatch(rows);
-    return {
-      rejected,
-      files: files.map((file): OutputFile => {
-        const dir = partitionDir(this.root, file.date);
-        const name = plannedFileName(file);
-        return { date: file.date, encoded: encodeRows(file.rows), dir, tempPath: join(dir, tempNameFor(name)), finalPath: join(dir, name) };
-      }),
-    };
-  }
-
-  private async writeFiles(files: OutputFile[]): Promise<void> {
-    const connection = this.connection;
-    if (!connection) throw new Error("ParquetSink.write() called before open() or after close()");
+  /** Copies each planned file out of the staging table `table`, then publishes them all. */
+  private async writeFiles(table: string, files: OutputFile[]): Promise<void> {
+    const connections = this.copyConnections;
+    const duck = this.duck!;
+    if (files.length === 0) return;
     const level = this.options.compressionLevel ?? 1;
     const started: OutputFile[] = [];
     try {
       for (const dir of new Set(files.map((file) => file.dir))) {
         await attempt("cannot create the partition folder", dir, () => ensureDurableDir(dir));
       }
-      for (const file of files) {
-        started.push(file);
-        await attempt("cannot write the Parquet file (disk full? permissions?)", file.tempPath, () =>
-          writeParquetFile(connection, file.encoded, file.tempPath, level),
-        );
-      }
+      // Each connection takes the next file until none is left or one failed.
+      let next = 0;
+      let failure: unknown;
+      const copyNext = async (connection: DuckDBConnection) => {
+        while (next < files.length && failure === undefined) {
+          const file = files[next++]!;
+          started.push(file);
+          try {
+            await attempt("cannot write the Parquet file (disk full? permissions?)", file.tempPath, async () => {
+              // rowsChanged, not the result's one row: reading a result costs ~1 ms of JS per COPY.
+              const copied = Number((await connection.run(duck.copyFileSql(table, file.index, file.tempPath, level))).rowsChanged);
+              if (copied !== file.rows) throw new Error(`copied ${copied} rows, the plan has ${file.rows}`);
+            });
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+      };
+      await Promise.all(connections.map(copyNext));
+      if (failure !== undefined) throw failure;
       // fsync every file before the first rename: a crash leaves whole files or temp files.
       await Promise.all(files.map((file) => attempt("cannot fsync the Parquet file", file.tempPath, () => syncFile(file.tempPath))));
       for (const file of files) {

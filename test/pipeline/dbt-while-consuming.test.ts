@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { paths } from "../../lib/paths.ts";
-import { uniqueName } from "../kafka/helpers.ts";
+import { freshTopic } from "../kafka/helpers.ts";
 import { runScript, stackEnv } from "../support/scripts.ts";
 import { testStack, type TestStack } from "../support/stack.ts";
 
@@ -26,7 +26,8 @@ const landed = (warehouse: string) => {
 describe("dbt and the consumer at the same time", () => {
   it("builds while the consumer keeps landing files, then catches up incrementally", async () => {
     const env = stackEnv(stack, join(dir, "warehouse"));
-    const topic = uniqueName("live");
+    // The topic exists before the consumer starts (it fails fast on a missing topic).
+    const { topic } = await freshTopic("live");
     const csv = join(dir, "events.csv");
     expect((await runScript("generate", ["--rows", "100000", "--out", csv, "--quiet"])).code).toBe(0);
 

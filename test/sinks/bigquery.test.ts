@@ -5,6 +5,7 @@ import type { BigQueryConfig } from "../../lib/bigquery/config.ts";
 import { BigQueryTableError, BigQueryUnreachableError } from "../../lib/bigquery/errors.ts";
 import { RAW_TABLE } from "../../lib/bigquery/schema.ts";
 import { BigQuerySink } from "../../lib/sinks/bigquery.ts";
+import { RowBatch } from "../../lib/sinks/sink.ts";
 import {
   freePorts,
   LARGE_ID,
@@ -184,6 +185,20 @@ describe("BigQuerySink.write", () => {
     ]);
     const [count] = await queryEmulator(emulator, `select count(*) as n from ${config.dataset}.${RAW_TABLE} where _kafka_partition = 4`);
     expect(count).toEqual({ n: "3" });
+  });
+
+  it("takes the consumer's columnar batches, several parts at once", async () => {
+    const sink = sinkFor();
+    await sink.open();
+    const rows = sampleRows(40, { partition: 5 });
+    const batch = new RowBatch([RowBatch.fromRows(rows.slice(0, 25)).parts[0]!, RowBatch.fromRows(rows.slice(25)).parts[0]!]);
+
+    expect(await sink.write(batch)).toEqual({ written: 40, rejected: [] });
+    const [count] = await queryEmulator(
+      emulator,
+      `select count(*) as n, countif(brand is null) as no_brand from ${config.dataset}.${RAW_TABLE} where _kafka_partition = 5`,
+    );
+    expect(count).toEqual({ n: "40", no_brand: String(rows.filter((row) => row.brand === null).length) });
   });
 
   it("refuses to write before open()", async () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 /**
  * Benchmark of the local Parquet sink: rows/s of `write()` (staging, sort, zstd Parquet, fsync,
- * rename) for batches of 50k–500k generated rows over 3 dates and 3 partitions, into a temp
- * WAREHOUSE_DIR that is removed afterwards. Not a test (bun test only runs *.test.ts):
+ * rename) for batches of 50k–500k generated rows over 3 dates and 3 partitions, handed over in
+ * columns as the consumer does (--objects: as row objects), into a temp WAREHOUSE_DIR that is
+ * removed afterwards. Not a test (bun test only runs *.test.ts):
  *
  *   bun test/sinks/parquet.bench.ts [--batches 50000,100000,200000,500000] [--rounds 4]
  *
@@ -14,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ParquetSink } from "../../lib/sinks/parquet.ts";
+import { RowBatch, type RawRow } from "../../lib/sinks/sink.ts";
 import { makeRows } from "./parquet-rows.ts";
 
 const { values } = parseArgs({
@@ -24,11 +26,12 @@ const { values } = parseArgs({
     days: { type: "string", default: "3" },
     // With 2, write(n+1) is called while write(n) is in flight, as a pipelining consumer would.
     inflight: { type: "string", default: "1" },
+    objects: { type: "boolean", default: false },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
-  console.log("usage: bun test/sinks/parquet.bench.ts [--batches 50000,500000] [--rounds 4] [--partitions 3] [--days 3] [--inflight 1|2]");
+  console.log("usage: bun test/sinks/parquet.bench.ts [--batches 50000,500000] [--rounds 4] [--partitions 3] [--days 3] [--inflight 1|2] [--objects]");
   process.exit(0);
 }
 
@@ -63,11 +66,12 @@ try {
     const rounds = Number(values.rounds);
     const inflight = Number(values.inflight);
     const pending: Promise<unknown>[] = [];
-    // Fresh offsets per round, set up front so no round pays for it.
-    const plans = Array.from({ length: rounds + 1 }, (_, round) => {
+    // Fresh offsets per round, in columns as the consumer hands them over (--objects: row
+    // objects, converted by the sink), set up front so no round pays for it.
+    const plans = Array.from({ length: rounds + 1 }, (_, round): RowBatch | RawRow[] => {
       const rows = batches[round % 2]!.map((row) => ({ ...row, _kafka_offset: row._kafka_offset + offset }));
       offset += size;
-      return rows;
+      return values.objects ? rows : RowBatch.fromRows(rows);
     });
     for (let round = 0; round <= rounds; round++) {
       const rows = plans[round]!;
