@@ -5,7 +5,11 @@
     Incremental: a run rebuilds the products that received new rows.
 -#}
 
-{{ config(**incremental_by_key(rebuild_key='product_id', cluster_by=['product_id'])) }}
+{{ config(**incremental_by_key(
+    reads='stg_ecom_events',
+    rebuild_key='product_id',
+    cluster_by=['product_id'],
+)) }}
 
 {%- set newest_first = 'event_at desc, kafka_partition desc, kafka_offset desc' %}
 
@@ -14,14 +18,13 @@ with
 events as (
 
     select * from {{ ref('stg_ecom_events') }}
-    where {{ landed_by_run_start() }}
-        and product_id is not null
+    where product_id is not null
 
 ),
 
 events_to_rebuild as (
 
-    {{ rows_to_rebuild('events', 'product_id') }}
+    {{ rows_to_rebuild('events', 'product_id', ref('stg_ecom_events')) }}
 
 ),
 

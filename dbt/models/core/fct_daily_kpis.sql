@@ -5,21 +5,20 @@
     Incremental: a run rebuilds the days that received new rows.
 -#}
 
-{{ config(**incremental_by_day()) }}
+{{ config(**incremental_by_day(reads='stg_ecom_events')) }}
 
 with
 
 events as (
 
     select * from {{ ref('stg_ecom_events') }}
-    where {{ landed_by_run_start() }}
-        and event_date is not null
+    where event_date is not null
 
 ),
 
 events_to_rebuild as (
 
-    {{ rows_to_rebuild('events', 'event_date') }}
+    {{ rows_to_rebuild('events', 'event_date', ref('stg_ecom_events')) }}
 
 ),
 

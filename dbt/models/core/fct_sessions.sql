@@ -5,6 +5,7 @@
 -#}
 
 {{ config(**incremental_by_key(
+    reads='stg_ecom_events',
     rebuild_key='session_id',
     partition_date='session_date',
     cluster_by=['user_id'],
@@ -15,15 +16,14 @@ with
 events as (
 
     select * from {{ ref('stg_ecom_events') }}
-    where {{ landed_by_run_start() }}
-        and session_id is not null
+    where session_id is not null
         and event_at is not null
 
 ),
 
 events_to_rebuild as (
 
-    {{ rows_to_rebuild('events', 'session_id') }}
+    {{ rows_to_rebuild('events', 'session_id', ref('stg_ecom_events')) }}
 
 ),
 

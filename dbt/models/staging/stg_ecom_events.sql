@@ -5,13 +5,36 @@
     a later `_ingested_at`, possibly in another file). The first landing is kept; the other
     columns only break ties between copies that landed at the same instant, so every run
     keeps the same copy.
+
+    An incremental table, not a view (unlike jaffle-shop's staging): every core model and
+    several tests read staging, and a view re-read and re-deduplicated every landed row for
+    each of them on every build — an incremental build cost as much as a full one (10M rows:
+    284 s vs 200 s). Now a build appends the records landed since staging's previous build
+    that it does not hold yet (macros/records_not_yet_staged.sql; the copy already staged
+    landed first: a redelivery only happens after the earlier copy was written), stamped
+    with `staged_at`; the core models read the table and rebuild what was staged since they
+    last read it.
 -#}
+
+{{ config(**incremental_append(
+    partition_date='event_date',
+    cluster_by=['session_id', 'product_id'],
+)) }}
 
 with
 
 source as (
 
+    {%- if is_incremental() %}
+
+    {{ records_not_yet_staged(source('kafka', 'kafka_ecom_events'), this) }}
+
+    {%- else %}
+
     select * from {{ source('kafka', 'kafka_ecom_events') }}
+    where {{ landed_by_run_start('_ingested_at') }}
+
+    {%- endif %}
 
 ),
 
@@ -58,6 +81,13 @@ ranked as (
 
 ),
 
+first_landings as (
+
+    select * from ranked
+    where landing_number = 1
+
+),
+
 final as (
 
     select
@@ -81,10 +111,11 @@ final as (
         price,
         user_id,
         session_id,
-        ingested_at
+        ingested_at,
+        -- When the build that added the row started: what the core models compare against.
+        {{ run_started_at_literal() }} as staged_at
 
-    from ranked
-    where landing_number = 1
+    from first_landings
 
 )
 
