@@ -9,11 +9,16 @@ import { testStack, type TestStack } from "../support/stack.ts";
 
 let stack: TestStack;
 let dir: string;
+// Killed in afterAll too, so a failing assertion never leaves a consumer running.
+let consumer: ReturnType<typeof Bun.spawn> | undefined;
 beforeAll(async () => {
   stack = await testStack();
   dir = mkdtempSync(join(tmpdir(), "dbt-live-"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  consumer?.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const landed = (warehouse: string) => {
   try {
@@ -32,7 +37,7 @@ describe("dbt and the consumer at the same time", () => {
     expect((await runScript("generate", ["--rows", "100000", "--out", csv, "--quiet"])).code).toBe(0);
 
     // A consumer that follows the topic, flushing small batches often.
-    const consumer = Bun.spawn(
+    consumer = Bun.spawn(
       [process.execPath, join(paths.root, "scripts", "consume.ts"), "-t", topic, "--dlq-topic", `${topic}_dlq`, "-g", `${topic}-g`, "--flush-rows", "10000", "--flush-seconds", "1", "-q"],
       { env: { ...process.env, ...env }, stdout: "ignore", stderr: "pipe" },
     );
