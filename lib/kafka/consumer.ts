@@ -7,7 +7,7 @@ import {
 } from "./events.ts";
 import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { Assignment, type PartitionLag } from "./assignment.ts";
-import { MessageBatch, takeBatch, type MessageError } from "./batch.ts";
+import { BatchBuffers, MessageBatch, takeBatch, type MessageError } from "./batch.ts";
 import type { ConsumedMessage } from "./message.ts";
 
 export type { PartitionLag } from "./assignment.ts";
@@ -18,6 +18,12 @@ export interface ConsumerOptions {
   sources?: Record<string, string>;
   /** Read message headers too (costs one native call per message). */
   headers?: boolean;
+  /**
+   * Reuse one buffer for every batch: a batch's bytes and metadata (and the key/value views of
+   * consumeBatch's objects) are then valid only until the next consume call. Faster for large
+   * messages; default false — each batch owns its copies.
+   */
+  reuseBuffers?: boolean;
   /** Called after partitions are assigned (and before their first message is returned). */
   onAssign?: (partitions: TopicPartition[]) => void | Promise<void>;
   /**
@@ -64,6 +70,7 @@ export class Consumer {
   private readonly consumerQueue: Pointer;
   private readonly messageQueue: Pointer;
   private readonly words = new Uint32Array(2 * MAX_BATCH);
+  private readonly buffers: BatchBuffers | undefined;
   private readonly pendingRebalances: { assign: boolean; partitions: TopicPartition[] }[] = [];
   private readonly fallback: MessageBatch[] = [];
   private readonly assigned = new Assignment();
@@ -72,6 +79,7 @@ export class Consumer {
 
   constructor(private readonly options: ConsumerOptions) {
     if (!options.config["group.id"]) throw new KafkaError(ErrorCode._FATAL, "consumer config needs group.id");
+    if (options.reuseBuffers) this.buffers = new BatchBuffers();
     const conf = buildConf(
       { ...CONSUMER_DEFAULTS, ...options.config },
       EVENT.REBALANCE | EVENT.ERROR | EVENT.LOG | (options.onStats ? EVENT.STATS : 0),
@@ -117,7 +125,7 @@ export class Consumer {
   async consumeMessageBatch(max = 10_000, timeoutMs = 1_000): Promise<MessageBatch> {
     const deadline = performance.now() + timeoutMs;
     const limit = Math.min(max, MAX_BATCH);
-    for (;;) {
+    for (let waitMs = 0; ; waitMs = 1) {
       await this.serveEvents();
       this.open();
       // Messages that arrived as events before partition forwarding was in place come first.
@@ -126,10 +134,13 @@ export class Consumer {
         this.advance(early);
         return early;
       }
-      const n = rd().rd_kafka_consume_batch_queue(this.messageQueue, 0, this.words, limit);
+      // After an empty try, wait up to 1 ms inside librdkafka, which returns the moment messages
+      // arrive; sleeping 2 ms in JS instead left the consumer idle between fetches (1 KiB
+      // messages: ~1.0M msgs/s → see reports/bench-kafka.md). Between waits the event loop runs.
+      const n = rd().rd_kafka_consume_batch_queue(this.messageQueue, waitMs, this.words, limit);
       if (n < 0) throw new KafkaError(ErrorCode._FATAL, "consume_batch_queue failed");
       if (n > 0) {
-        const { batch, errors } = takeBatch(this.words, n, { headers: this.options.headers });
+        const { batch, errors } = takeBatch(this.words, n, { headers: this.options.headers, reuse: this.buffers });
         for (const error of errors) this.options.onError?.(error);
         if (batch.length > 0) {
           this.advance(batch);
@@ -138,7 +149,7 @@ export class Consumer {
       }
       const left = deadline - performance.now();
       if (left <= 0) return takeBatch(this.words, 0).batch;
-      await Bun.sleep(Math.min(left, 2));
+      if (waitMs > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

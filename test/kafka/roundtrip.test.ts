@@ -109,6 +109,33 @@ describe("producer → broker → consumer", () => {
     await second.close();
   });
 
+  it("with reuseBuffers, hands out batches whose bytes are right until the next call", async () => {
+    const { topic, bootstrap } = await freshTopic("reuse", 3);
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceBatch(topic, packedMessages(0, 20_000, 100, 1024));
+    expect(await producer.flush()).toBe(0);
+    await producer.close();
+
+    const consumer = new Consumer({ config: { "bootstrap.servers": bootstrap, "group.id": uniqueName("g") }, reuseBuffers: true });
+    consumer.subscribe([topic]);
+    const seen = new Set<number>();
+    let previous: Uint8Array | null = null;
+    let shared = 0;
+    while (seen.size < 20_000) {
+      const batch = await consumer.consumeMessageBatch(3_000, 100);
+      for (let i = 0; i < batch.length; i++) {
+        const n = Number(decoder.decode(batch.value(i)!));
+        expect(decoder.decode(batch.key(i)!)).toBe(`key-${n % 100}`);
+        seen.add(n);
+      }
+      if (batch.length > 0 && previous && batch.buffer.buffer === previous.buffer) shared++;
+      if (batch.length > 0) previous = batch.buffer;
+    }
+    expect(seen.size).toBe(20_000);
+    expect(shared).toBeGreaterThan(0); // the same memory, batch after batch
+    await consumer.close();
+  });
+
   it("carries headers, null keys and empty values through produceWithHeaders", async () => {
     const { topic, bootstrap } = await freshTopic("headers", 1);
     const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });

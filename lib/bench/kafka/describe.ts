@@ -37,8 +37,8 @@ export function describeSettings(shape: RunShape): [string, string][] {
     ["consumer, Java", list(CONSUMER_JAVA)],
     [
       "consumer batch",
-      `binding: \`Consumer.consumeBatch(${formatCount(BATCH_SIZE)})\` (one \`rd_kafka_consume_batch_queue\` per call, keys and values ` +
-        `copied into JS); rdkafka_performance: \`-G <group> -B ${BATCH_SIZE}\` (\`rd_kafka_consume_batch_queue\`, payloads not copied); ` +
+      `binding: \`Consumer.consumeMessageBatch(${formatCount(BATCH_SIZE)})\` (what the pipeline uses: one \`rd_kafka_consume_batch_queue\` ` +
+        `and one glue call per batch, keys and values copied into one reused JS buffer — \`reuseBuffers: true\` —, no object per message); rdkafka_performance: \`-G <group> -B ${BATCH_SIZE}\` (\`rd_kafka_consume_batch_queue\`, payloads not copied); ` +
         `Java: \`poll()\` of up to ${formatCount(BATCH_SIZE)} records`,
     ],
     ["rdkafka_performance built-in settings reset to librdkafka defaults", list(RDKAFKA_PERFORMANCE_RESET)],
