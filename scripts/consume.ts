@@ -10,7 +10,7 @@ import { resolveClientSettings } from "../lib/config/client.ts";
 import { runConsumer, type ConsumeProgress } from "../lib/consume/run.ts";
 import { DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC } from "../lib/events/event.ts";
 import { createSink } from "../lib/sinks/select.ts";
-import { warehouseKindFromEnv } from "../lib/warehouse/open.ts";
+import { warehouseKindFromEnv } from "../lib/warehouse/kind.ts";
 
 const HELP = `Usage: just consume [options]
 

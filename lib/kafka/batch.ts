@@ -101,20 +101,30 @@ export class MessageBatch {
 
   /** Per topic-partition, the highest offset in the batch (what to store once it is processed). */
   lastOffsets(): MessagePosition[] {
-    // rkt pointer → partition → highest offset; no string keys in this per-message loop.
-    const last = new Map<number, Map<number, number>>();
+    return (this.last ??= this.findLastOffsets());
+  }
+
+  private last: MessagePosition[] | undefined;
+
+  private findLastOffsets(): MessagePosition[] {
+    // Messages come in runs from one partition with rising offsets, so only the end of a run can
+    // be a partition's highest: one map update per run, not per message (per-message map
+    // updates cost the 885k-event backfill ~180 ms of its ~3 s).
+    const last = new Map<number, Map<number, number>>(); // rkt pointer → partition → offset
     const meta = this.meta;
-    let rkt = Number.NaN;
-    let partitions: Map<number, number> | undefined;
+    const note = (rkt: number, partition: number, offset: number) => {
+      const partitions = last.get(rkt) ?? last.set(rkt, new Map()).get(rkt)!;
+      if (!(offset <= partitions.get(partition)!)) partitions.set(partition, offset);
+    };
     for (let i = 0; i < this.length; i++) {
       const base = i * META.fields;
-      if (meta[base + META.rkt] !== rkt) {
-        rkt = meta[base + META.rkt]!;
-        partitions = last.get(rkt) ?? last.set(rkt, new Map()).get(rkt)!;
-      }
-      const partition = meta[base + META.partition]!;
-      const offset = meta[base + META.offset]!;
-      if (!(offset <= partitions!.get(partition)!)) partitions!.set(partition, offset);
+      const next = base + META.fields;
+      const endOfRun =
+        i === this.length - 1 ||
+        meta[next + META.rkt] !== meta[base + META.rkt] ||
+        meta[next + META.partition] !== meta[base + META.partition] ||
+        meta[next + META.offset]! < meta[base + META.offset]!;
+      if (endOfRun) note(meta[base + META.rkt]!, meta[base + META.partition]!, meta[base + META.offset]!);
     }
     const result: MessagePosition[] = [];
     for (const [topicRkt, byPartition] of last) {

@@ -1,4 +1,4 @@
-import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import type { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
 import { LOGICAL_TYPES } from "../events/avro/timestamp-micros.ts";
 import type { RegistrySettings } from "../config/client.ts";
@@ -30,13 +30,18 @@ const notRegistered = (error: unknown) => status(error) === 404 || (error as Err
  * for the consumer, each id fetched once. Avro types are built with our `timestamp-micros`.
  */
 export class SchemaRegistryClient {
-  private readonly registry: SchemaRegistry;
+  private readonly registry: Promise<SchemaRegistry>;
   private readonly types = new Map<number, Promise<avro.Type>>();
 
   constructor(private readonly settings: RegistrySettings) {
-    this.registry = new SchemaRegistry(
-      { host: settings.url, auth: settings.auth, retry: { retries: 2, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 1 } },
-      { [SchemaType.AVRO]: { logicalTypes: LOGICAL_TYPES } },
+    // Loaded in the background: the library takes ~75 ms to import, which a consumer otherwise
+    // spends before it can even join its group (the first schema is needed only after that).
+    this.registry = import("@kafkajs/confluent-schema-registry").then(
+      ({ SchemaRegistry }) =>
+        new SchemaRegistry(
+          { host: settings.url, auth: settings.auth, retry: { retries: 2, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 1 } },
+          { AVRO: { logicalTypes: LOGICAL_TYPES } },
+        ),
     );
   }
 
@@ -46,14 +51,15 @@ export class SchemaRegistryClient {
    * An incompatible schema fails with the registry's 409 message.
    */
   async resolveId(subject: string, schemaText: string): Promise<number> {
-    const schema = { type: SchemaType.AVRO, schema: schemaText } as const;
+    const schema = { type: "AVRO" as SchemaType.AVRO, schema: schemaText };
+    const registry = await this.registry;
     try {
-      return await this.registry.getRegistryIdBySchema(subject, schema);
+      return await registry.getRegistryIdBySchema(subject, schema);
     } catch (error) {
       if (!notRegistered(error)) throw new RegistryUnavailableError(this.settings.url, error);
     }
     try {
-      const { id } = await this.registry.register(schema, { subject, updateConfig: false });
+      const { id } = await registry.register(schema, { subject, updateConfig: false });
       return id;
     } catch (error) {
       if (status(error) === 409) throw new Error(`schema for ${subject} is incompatible with the registered versions: ${(error as Error).message}`);
@@ -65,7 +71,7 @@ export class SchemaRegistryClient {
   writerType(schemaId: number): Promise<avro.Type> {
     let type = this.types.get(schemaId);
     if (!type) {
-      type = this.registry.getSchema(schemaId).then(
+      type = this.registry.then((registry) => registry.getSchema(schemaId)).then(
         (schema) => schema as unknown as avro.Type,
         (error) => {
           this.types.delete(schemaId);

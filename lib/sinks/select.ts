@@ -1,4 +1,4 @@
-import type { WarehouseKind } from "../warehouse/open.ts";
+import type { WarehouseKind } from "../warehouse/kind.ts";
 import type { Sink } from "./sink.ts";
 
 /**
