@@ -14,7 +14,7 @@ import { describeMachine } from "../lib/bench/machine.ts";
 import { renderPlain } from "../lib/bench/table.ts";
 import { killRunning } from "../lib/bench/run.ts";
 import { formatSize } from "../lib/bench/format.ts";
-import { BenchTopics } from "../lib/bench/kafka/topics.ts";
+import { BenchTopics } from "../lib/bench/topics.ts";
 import { runSession } from "../lib/bench/kafka/session.ts";
 import { benchVersions } from "../lib/bench/kafka/versions.ts";
 import { defaultMessages } from "../lib/bench/kafka/settings.ts";

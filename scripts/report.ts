@@ -10,7 +10,7 @@ Prints events by type, revenue, users, sessions, conversion and the top categori
 dbt models (build them first with just dbt). Local DuckDB by default; WAREHOUSE=bigquery for
 BigQuery. Exit codes: 0 printed, 1 the models are missing or the warehouse failed.`;
 
-const { values } = parseCli("report", HELP, { options: { help: { type: "boolean", short: "h", default: false } } });
+parseCli("report", HELP, { options: { help: { type: "boolean", short: "h", default: false } } });
 const warehouse = await openWarehouse();
 try {
   for (const notice of warehouse.notices) console.error(`note: ${notice}`);

@@ -2,7 +2,7 @@ import { BatchWriter, FIXED_MESSAGE_BYTES, type EncodedBatch } from "./avro/batc
 import { writeEvent } from "./avro/encoder.ts";
 import { checkSchemaId } from "./avro/wire.ts";
 import type { ColumnIndex } from "./csv/header.ts";
-import { CsvParser } from "./csv/parser.ts";
+import { COMMA, CR, CsvParser, LF, QUOTE, truncate } from "./csv/parser.ts";
 import type { CsvSource } from "./csv/reader.ts";
 import { daysOf, digits, fastPrice, knownTypeBytes } from "./byte-fields.ts";
 import { MAX_EVENT_TIME, MIN_EVENT_TIME } from "./timestamp.ts";
@@ -23,12 +23,6 @@ export interface TranscodedBatch extends EncodedBatch {
   /** File bytes read so far (compressed bytes for .gz), for the ETA. */
   bytesRead: number;
 }
-
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
-const RAW_LIMIT = 1000;
 
 /**
  * CSV bytes → validated, Confluent-framed Avro in one pass, without making JS strings or event
@@ -135,7 +129,7 @@ export class CsvTranscoder {
   private row(fields: string[], line: number, raw: string): void {
     const result = validateRow(fields, this.columns);
     if (result instanceof RowProblem) {
-      this.rejections.push({ line, field: result.field, reason: result.reason, raw: raw.length > RAW_LIMIT ? raw.slice(0, RAW_LIMIT) + "…" : raw });
+      this.rejections.push({ line, field: result.field, reason: result.reason, raw: truncate(raw) });
       return;
     }
     writeEvent(this.writer, result, this.schemaId);

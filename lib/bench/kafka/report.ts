@@ -1,5 +1,5 @@
 import { formatCount, formatMiB, formatRatio, formatSeconds, formatSize } from "../format.ts";
-import { formatLoad, type Machine } from "../machine.ts";
+import { renderFailures, renderPreamble, type RunContext } from "../preamble.ts";
 import { summarize, type Summary } from "../stats.ts";
 import { renderMarkdown, type Table } from "../table.ts";
 import type { Measurement, Role, Tool } from "./measurement.ts";
@@ -120,53 +120,27 @@ export function targetsTable(comparisons: Comparison[]): Table {
   };
 }
 
-/** A run (or the whole benchmark) that failed: what, e.g. "java produce 100 B run 3", and why. */
-export interface Failure {
-  what: string;
-  message: string;
-}
+export type { Failure } from "../preamble.ts";
 
 /** Everything the markdown report states besides the measurements. */
-export interface ReportContext {
-  startedAt: Date;
-  finishedAt: Date;
-  machine: Machine;
-  loadAtEnd: [number, number, number];
-  versions: Record<string, string>;
-  /** Human-readable settings, one "name: value" per entry. */
-  settings: [string, string][];
-  command: string;
-  failures: Failure[];
-}
+export type ReportContext = RunContext;
 
 /** The whole report as markdown (reports/bench-kafka.md), ready to link from or paste into the README. */
 export function renderReport(measurements: Measurement[], context: ReportContext): string {
   const aggregates = aggregate(measurements);
   const comparisons = compare(aggregates);
-  const { machine } = context;
-  const loads = measurements.map((m) => m.load1);
-  const load = loads.length ? summarize(loads) : null;
   const lines = [
-    "# Kafka client benchmark: the Bun binding vs rdkafka_performance vs Java",
-    "",
-    `Run ${context.startedAt.toISOString()} – ${context.finishedAt.toISOString()} with \`${context.command}\`.`,
-    "",
-    "## Machine",
-    "",
-    `- CPU: ${machine.cpuModel}, ${machine.cores} logical cores; RAM ${formatMiB(machine.memoryBytes)}`,
-    `- OS: ${machine.os}, ${machine.kernel}`,
-    `- Load average (1/5/15 min): ${formatLoad(machine.loadAverage)} at the start, ${formatLoad(context.loadAtEnd)} at the end` +
-      (load ? `; 1-min load at each run's start: median ${load.median.toFixed(2)} (${load.min.toFixed(2)} – ${load.max.toFixed(2)})` : ""),
-    "- The broker runs on the same machine and competes for the same cores; other work was running too.",
-    "",
-    "## Versions",
-    "",
-    ...Object.entries(context.versions).map(([name, version]) => `- ${name}: ${version}`),
-    "",
-    "## Settings (identical for every client unless noted)",
-    "",
-    ...context.settings.map(([name, value]) => `- ${name}: ${value}`),
-    "",
+    ...renderPreamble({
+      title: "Kafka client benchmark: the Bun binding vs rdkafka_performance vs Java",
+      runLine: `Run ${context.startedAt.toISOString()} – ${context.finishedAt.toISOString()} with \`${context.command}\`.`,
+      machine: context.machine,
+      loadAtEnd: context.loadAtEnd,
+      runLoads: measurements.map((m) => m.load1),
+      machineNote: "The broker runs on the same machine and competes for the same cores; other work was running too.",
+      versions: context.versions,
+      settingsTitle: "Settings (identical for every client unless noted)",
+      settings: context.settings,
+    }),
     "## Results",
     "",
     renderMarkdown(resultsTable(aggregates, comparisons)),
@@ -179,9 +153,7 @@ export function renderReport(measurements: Measurement[], context: ReportContext
     renderMarkdown(targetsTable(comparisons)),
     "",
   ];
-  if (context.failures.length > 0) {
-    lines.push("## Failed runs", "", ...context.failures.map((f) => `- ${f.what}: ${f.message.split("\n")[0]}`), "");
-  }
+  lines.push(...renderFailures(context.failures));
   lines.push(
     "## Method",
     "",

@@ -6,7 +6,7 @@ import { formatCount, formatSize } from "../format.ts";
 import type { Measurement, Role, RunSpec, Tool } from "./measurement.ts";
 import { payload } from "./payload.ts";
 import type { Failure } from "./report.ts";
-import type { BenchTopics } from "./topics.ts";
+import type { BenchTopics } from "../topics.ts";
 import { runTool } from "./tools.ts";
 
 /** What one `just bench-kafka` measures. */

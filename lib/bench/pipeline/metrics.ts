@@ -1,3 +1,4 @@
+import type { Failure } from "../preamble.ts";
 import { REFERENCE_ROWS } from "./plan.ts";
 
 /** The measured stages, in report order. */
@@ -86,10 +87,7 @@ export interface Usage {
 }
 
 /** A run (or a whole step) that failed, and why; the benchmark goes on and exits 1 at the end. */
-export interface Failure {
-  what: string;
-  message: string;
-}
+export type { Failure } from "../preamble.ts";
 
 /** Everything a benchmark invocation collected. */
 export class Results {

@@ -1,8 +1,8 @@
 import { formatCount, formatMiB, formatSeconds } from "../format.ts";
-import { formatLoad, type Machine } from "../machine.ts";
+import { renderFailures, renderPreamble, type RunContext } from "../preamble.ts";
 import { median, summarize } from "../stats.ts";
 import { renderMarkdown, type Table } from "../table.ts";
-import { groupSamples, METRICS, STEPS, targetOf, type Failure, type MetricId, type Sample, type Step, type Unit, type Usage } from "./metrics.ts";
+import { groupSamples, METRICS, STEPS, targetOf, type MetricId, type Sample, type Step, type Unit, type Usage } from "./metrics.ts";
 
 const STEP_LABEL: Record<Step, string> = {
   produce: "produce CSV → Kafka",
@@ -99,48 +99,27 @@ export function targetsMissed(samples: readonly Sample[]): { missed: string[]; j
 }
 
 /** Everything the markdown report states besides the measurements. */
-export interface ReportContext {
-  startedAt: Date;
-  finishedAt: Date;
-  machine: Machine;
-  loadAtEnd: [number, number, number];
-  versions: Record<string, string>;
-  settings: [string, string][];
-  /** The benchmark's own command line. */
-  command: string;
+export interface ReportContext extends RunContext {
   /** Purpose → exact command of each child process. */
   commands: [string, string][];
-  failures: Failure[];
   incrementalEvents: number;
 }
 
 /** The whole report as markdown (reports/bench.md), to paste into the README. */
 export function renderReport(samples: readonly Sample[], usages: readonly Usage[], context: ReportContext): string {
-  const { machine } = context;
   const minutes = (context.finishedAt.getTime() - context.startedAt.getTime()) / 60_000;
-  const loads = usages.map((u) => u.load1);
-  const load = loads.length ? summarize(loads) : null;
   const lines = [
-    "# Pipeline benchmark: CSV → Avro → Kafka → Parquet → dbt",
-    "",
-    `Run ${context.startedAt.toISOString()} – ${context.finishedAt.toISOString()} (${minutes.toFixed(1)} min) with \`${context.command}\`.`,
-    "",
-    "## Machine",
-    "",
-    `- CPU: ${machine.cpuModel}, ${machine.cores} logical cores; RAM ${formatMiB(machine.memoryBytes)}`,
-    `- OS: ${machine.os}, ${machine.kernel}`,
-    `- Load average (1/5/15 min): ${formatLoad(machine.loadAverage)} at the start, ${formatLoad(context.loadAtEnd)} at the end` +
-      (load ? `; 1-min load at each run's start: median ${load.median.toFixed(2)} (${load.min.toFixed(2)} – ${load.max.toFixed(2)})` : ""),
-    "- Kafka, the Schema Registry and every pipeline process share these cores; the machine was not otherwise idle.",
-    "",
-    "## Versions",
-    "",
-    ...Object.entries(context.versions).map(([name, version]) => `- ${name}: ${version}`),
-    "",
-    "## Settings",
-    "",
-    ...context.settings.map(([name, value]) => `- ${name}: ${value}`),
-    "",
+    ...renderPreamble({
+      title: "Pipeline benchmark: CSV → Avro → Kafka → Parquet → dbt",
+      runLine: `Run ${context.startedAt.toISOString()} – ${context.finishedAt.toISOString()} (${minutes.toFixed(1)} min) with \`${context.command}\`.`,
+      machine: context.machine,
+      loadAtEnd: context.loadAtEnd,
+      runLoads: usages.map((u) => u.load1),
+      machineNote: "Kafka, the Schema Registry and every pipeline process share these cores; the machine was not otherwise idle.",
+      versions: context.versions,
+      settingsTitle: "Settings",
+      settings: context.settings,
+    }),
     "## Results",
     "",
     renderMarkdown(resultsTable(samples, context.incrementalEvents, true)),
@@ -157,9 +136,7 @@ export function renderReport(samples: readonly Sample[], usages: readonly Usage[
     "kernel's high-water mark (rusage) of the process and the children it waited for (dbt: Python + DuckDB).",
     "",
   ];
-  if (context.failures.length > 0) {
-    lines.push("## Failed runs", "", ...context.failures.map((f) => `- ${f.what}: ${f.message.split("\n")[0]}`), "");
-  }
+  lines.push(...renderFailures(context.failures));
   lines.push(
     "## Commands",
     "",

@@ -29,10 +29,12 @@ export interface CsvParserOptions {
   firstLine?: number;
 }
 
-const QUOTE = 34;
-const COMMA = 44;
-const CR = 13;
-const LF = 10;
+/** The bytes CSV syntax is made of (also scanned for by the producer's fused transcoder). */
+export const QUOTE = 34;
+export const COMMA = 44;
+export const CR = 13;
+export const LF = 10;
+/** How much of a rejected row's text is kept in the rejects file. */
 const RAW_LIMIT = 1000;
 
 /**
@@ -247,6 +249,7 @@ function countLineBreaks(s: string): number {
   return n;
 }
 
-function truncate(s: string): string {
+/** A rejected row's text as the rejects file keeps it: at most RAW_LIMIT characters. */
+export function truncate(s: string): string {
   return s.length > RAW_LIMIT ? s.slice(0, RAW_LIMIT) + "…" : s;
 }
