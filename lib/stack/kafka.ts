@@ -9,8 +9,16 @@ import { ServiceStartError, type Service, type ServiceStatus } from "./service.t
 const CLASSPATH = () => `${paths.kafkaLibs}/*`;
 
 /** Kafka's random cluster id format: 16 random bytes, base64url without padding. */
-function clusterId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
+/**
+ * A random KRaft cluster id: 16 bytes, base64url. Never one starting with "-": the storage tool's
+ * argument parser takes that for an option and the format fails (1 id in 64; Kafka's own
+ * Uuid.randomUuid() skips those too).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
 }
 
 /**
