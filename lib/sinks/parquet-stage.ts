@@ -68,17 +68,42 @@ const TWO_32 = 2 ** 32;
 
 /**
  * Appends the rows of `batch` whose `fileOf` entry is ≥ 0 to the staging table `table`, with
- * `_file` set to it. Synchronous work on the JS thread; the table must be empty.
+ * `_file` set to it, file by file: each file's COPY then reads only the storage segments that
+ * hold its rows (DuckDB skips the others by their min/max). Staged in arrival order, every COPY
+ * scanned the whole batch: the COPYs of a 150k-row batch spanning 40 dates took ~600 ms of CPU,
+ * ~300 ms staged file by file. Synchronous work on the JS thread; the table must be empty.
  */
 export async function stageRows(connection: DuckDBConnection, table: string, batch: RowBatch, fileOf: readonly Int32Array[]): Promise<void> {
   const appender = await connection.createAppender(table);
   try {
     const writer = new ChunkWriter();
-    batch.parts.forEach((part, p) => writer.append(part, fileOf[p]!, (chunk) => appender.appendDataChunk(chunk)));
+    const emit = (chunk: DuckDBDataChunk) => appender.appendDataChunk(chunk);
+    const files = fileOf.reduce((most, files) => files.reduce((m, f) => (f > m ? f : m), most), -1) + 1;
+    const grouped = batch.parts.map((part, p) => rowsByFile(fileOf[p]!, part.length, files));
+    for (let file = 0; file < files; file++) {
+      batch.parts.forEach((part, p) => {
+        const { rows, starts } = grouped[p]!;
+        if (starts[file + 1]! > starts[file]!) writer.append(part, fileOf[p]!, rows.subarray(starts[file], starts[file + 1]), emit);
+      });
+    }
     appender.flushSync();
   } finally {
     appender.closeSync();
   }
+}
+
+/**
+ * The indices of a part's staged rows grouped by file (a counting sort, stable): file k's rows
+ * are rows[starts[k] .. starts[k + 1]). Rejected rows (file -1) are left out.
+ */
+export function rowsByFile(fileOf: Int32Array, length: number, files: number): { rows: Int32Array; starts: Int32Array } {
+  const starts = new Int32Array(files + 1);
+  for (let i = 0; i < length; i++) if (fileOf[i]! >= 0) starts[fileOf[i]! + 1]!++;
+  for (let k = 0; k < files; k++) starts[k + 1]! += starts[k]!;
+  const next = starts.slice(0, files);
+  const rows = new Int32Array(starts[files]!);
+  for (let i = 0; i < length; i++) if (fileOf[i]! >= 0) rows[next[fileOf[i]!]!++] = i;
+  return { rows, starts };
 }
 
 /** Fills one reusable data chunk from RowColumns, VECTOR_SIZE rows at a time. */
@@ -90,16 +115,13 @@ class ChunkWriter {
   private readonly doubles = new Float64Array(VECTOR_SIZE);
   private readonly ints = new Int32Array(VECTOR_SIZE);
   private readonly validity = new Uint32Array(VECTOR_SIZE / 32);
-  private rows = new Int32Array(VECTOR_SIZE);
 
-  append(part: RowColumns, fileOf: Int32Array, emit: (chunk: DuckDBDataChunk) => void): void {
-    // The rows to stage, as indices (rejected rows are left out).
-    let count = 0;
-    if (this.rows.length < part.length) this.rows = new Int32Array(part.length);
-    for (let i = 0; i < part.length; i++) if (fileOf[i]! >= 0) this.rows[count++] = i;
+  /** Emits the rows of `part` at the indices `selected`, VECTOR_SIZE rows per chunk. */
+  append(part: RowColumns, fileOf: Int32Array, selected: Int32Array, emit: (chunk: DuckDBDataChunk) => void): void {
+    const count = selected.length;
     const base = part.text.byteLength > 0 ? Number(ptr(part.text)) : 0;
     for (let from = 0; from < count; from += VECTOR_SIZE) {
-      const rows = this.rows.subarray(from, Math.min(count, from + VECTOR_SIZE));
+      const rows = selected.subarray(from, Math.min(count, from + VECTOR_SIZE));
       this.chunk.reset();
       this.int64(0, part.eventTime, rows);
       STRING_VECTORS.forEach((vector, field) => this.strings(vector, part, field, base, rows));

@@ -18,7 +18,8 @@ import { RowBatch, type RawRow, type RejectedRow, type Sink, type WriteResult } 
  * folder fsynced, before write() resolves.
  *
  * How (parquet-stage.ts): the batch's rows are appended to an in-memory DuckDB table straight
- * from their columns (JS thread), then one COPY per file filters, sorts and writes it (DuckDB's
+ * from their columns (JS thread), grouped by output file so that each file's rows sit together,
+ * then one COPY per file filters, sorts and writes it (DuckDB's
  * threads, while the consumer decodes its next batch). A batch is staged into one of two tables
  * while the COPYs of the batch before it still read the other. The COPYs run on two
  * connections at once: a backfill batch spans ~40 dates, a file of a few thousand rows keeps one

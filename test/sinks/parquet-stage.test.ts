@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { copyFileSql, createStageSql, stageRows } from "../../lib/sinks/parquet-stage.ts";
+import { copyFileSql, createStageSql, rowsByFile, stageRows } from "../../lib/sinks/parquet-stage.ts";
 import { RowBatch, type RawRow } from "../../lib/sinks/sink.ts";
 import { tempWarehouse } from "./parquet-support.ts";
 import { makeRows } from "./parquet-rows.ts";
@@ -89,6 +89,14 @@ describe("stageRows", () => {
     } finally {
       warehouse.remove();
     }
+  });
+});
+
+describe("rowsByFile", () => {
+  it("groups row indices by file, keeping arrival order inside a file and leaving rejected rows out", () => {
+    const { rows, starts } = rowsByFile(Int32Array.from([2, 0, -1, 2, 1, 0]), 6, 4);
+    expect([...starts]).toEqual([0, 2, 3, 5, 5]);
+    expect([...rows]).toEqual([1, 5, 4, 0, 3]);
   });
 });
 
