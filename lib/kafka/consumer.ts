@@ -1,5 +1,5 @@
 import { rd, cstr, int64At, NULL, EVENT, OFFSET_INVALID, RD_KAFKA_CONSUMER, type Pointer } from "./ffi.ts";
-import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
+import { buildConf, newHandle } from "./config.ts";
 import { check, checkErrorObject, ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
 import {
   buildTopicPartitionList, destroyTopicPartitionList, drainQueue, errorFromEvent, eventMessages,
@@ -7,55 +7,12 @@ import {
 } from "./events.ts";
 import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { Assignment, type PartitionLag } from "./assignment.ts";
-import { BatchBuffers, MessageBatch, takeBatch, type MessageError } from "./batch.ts";
+import { BatchBuffers, MessageBatch, takeBatch } from "./batch.ts";
 import type { ConsumedMessage } from "./message.ts";
+import { CONSUMER_DEFAULTS, type ConsumerOptions } from "./consumer-options.ts";
 
 export type { PartitionLag } from "./assignment.ts";
-
-export interface ConsumerOptions {
-  /** Raw librdkafka properties; must contain `group.id`. Consumer defaults below apply first. */
-  config: KafkaConfig;
-  sources?: Record<string, string>;
-  /** Read message headers too (costs one native call per message). */
-  headers?: boolean;
-  /**
-   * Reuse one buffer for every batch: a batch's bytes and metadata (and the key/value views of
-   * consumeBatch's objects) are then valid only until the next consume call. Faster for large
-   * messages; default false — each batch owns its copies.
-   */
-  reuseBuffers?: boolean;
-  /** Called after partitions are assigned (and before their first message is returned). */
-  onAssign?: (partitions: TopicPartition[]) => void | Promise<void>;
-  /**
-   * Called before partitions are taken away: flush whatever you buffered and store its offsets;
-   * stored offsets are committed right after the hook resolves, then the partitions are released.
-   * Not called when the assignment was lost (session timeout) — committing then is unsafe.
-   */
-  onRevoke?: (partitions: TopicPartition[]) => void | Promise<void>;
-  onError?: (error: KafkaError | MessageError) => void;
-  onStats?: (json: string) => void;
-  /** librdkafka's log lines (default: errors on stderr, deduplicated; everything with `debug`). */
-  onLog?: (line: LogLine) => void;
-}
-
-/**
- * At-least-once defaults: start at the earliest offset when the group has none, and commit only
- * offsets the application stored after its sink made the data durable (auto-commit then only
- * ever commits stored offsets — never ahead of the sink).
- */
-export const CONSUMER_DEFAULTS: KafkaConfig = {
-  "auto.offset.reset": "earliest",
-  "enable.auto.offset.store": "false",
-  "enable.auto.commit": "true",
-  "auto.commit.interval.ms": "1000",
-  "enable.partition.eof": "false",
-  "queued.min.messages": "200000",
-  "fetch.max.bytes": "104857600",
-  // When the prefetch queue is full librdkafka pauses fetching for this long (default 1000 ms).
-  // A batch consumer empties the queue in one call, so the default starved it: 885k messages
-  // took 2.7 s to consume with it and 0.67 s with 5 ms (6 partitions, local broker).
-  "fetch.queue.backoff.ms": "5",
-};
+export { CONSUMER_DEFAULTS, type ConsumerOptions } from "./consumer-options.ts";
 
 const MAX_BATCH = 100_000;
 
