@@ -139,7 +139,7 @@ const EMPTY = new MessageBatch(0, new Uint8Array(0), new Float64Array(0), new Ma
 /**
  * Buffers one consumer reuses from batch to batch when its batches are views valid until the
  * next call. Why: a fresh zero-filled buffer per batch cost 1 KiB messages 20% of the binding's
- * consume rate (1.23M → 1.55M msgs/s with reuse, reports/bench-kafka.md).
+ * consume rate (1.23M → 1.55M msgs/s with reuse, just bench-kafka).
  */
 export class BatchBuffers {
   private bytes = new Uint8Array(0);

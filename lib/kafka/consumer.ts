@@ -19,8 +19,9 @@ const MAX_BATCH = 100_000;
 /**
  * A group consumer that hands the application whole batches: messages of assigned partitions
  * are forwarded to a private queue drained with one `rd_kafka_consume_batch_queue` call per
- * batch, while rebalances, errors and statistics arrive as events on the consumer queue. All
- * polls use a zero timeout and yield to the event loop between attempts.
+ * batch, while rebalances, errors and statistics arrive as events on the consumer queue. Event
+ * polls never block; waiting for messages blocks at most 1 ms at a time, and the event loop
+ * runs between waits.
  */
 export class Consumer {
   private rk: Pointer | null;
