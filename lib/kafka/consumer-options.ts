@@ -1,4 +1,5 @@
 import type { KafkaConfig } from "./config.ts";
+import { OFFSET_BEGINNING, OFFSET_END } from "./layout.ts";
 import type { KafkaError } from "./errors.ts";
 import type { TopicPartition } from "./events.ts";
 import type { LogLine } from "./log.ts";
@@ -49,3 +50,14 @@ export const CONSUMER_DEFAULTS: KafkaConfig = {
   // took 2.7 s to consume with it and 0.67 s with 5 ms (6 partitions, local broker).
   "fetch.queue.backoff.ms": "5",
 };
+
+/**
+ * The logical offset a partition without a committed offset starts at, as auto.offset.reset
+ * (`config`'s, else the default) says; undefined for `error`, which librdkafka reports itself.
+ */
+export function resetOffset(config: KafkaConfig): number | undefined {
+  const setting = config["auto.offset.reset"] ?? CONSUMER_DEFAULTS["auto.offset.reset"];
+  if (setting === "earliest" || setting === "smallest" || setting === "beginning") return OFFSET_BEGINNING;
+  if (setting === "latest" || setting === "largest" || setting === "end") return OFFSET_END;
+  return undefined;
+}

@@ -9,7 +9,7 @@ import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { Assignment, type PartitionLag } from "./assignment.ts";
 import { BatchBuffers, MessageBatch, takeBatch } from "./batch.ts";
 import type { ConsumedMessage } from "./message.ts";
-import { CONSUMER_DEFAULTS, type ConsumerOptions } from "./consumer-options.ts";
+import { CONSUMER_DEFAULTS, resetOffset, type ConsumerOptions } from "./consumer-options.ts";
 
 export type { PartitionLag } from "./assignment.ts";
 export { CONSUMER_DEFAULTS, type ConsumerOptions } from "./consumer-options.ts";
@@ -174,15 +174,23 @@ export class Consumer {
     }
     const list = buildTopicPartitionList(partitions);
     try {
+      // Where each partition resumes: its committed offset (one blocking round trip per
+      // rebalance), looked up before assigning so that librdkafka need not look it up again. A
+      // partition without one is assigned auto.offset.reset's logical offset outright: left to
+      // librdkafka, that reset waits a fixed 100 ms first (a new group's first message came
+      // after ~340 ms instead of ~190).
+      const committed = lib.rd_kafka_committed(rk, list, 10_000) === 0 ? readTopicPartitionList(list) : [];
+      const reset = resetOffset(this.options.config);
+      for (const { topic, partition } of partitions) {
+        const found = committed.find((c) => c.topic === topic && c.partition === partition);
+        const offset = found?.offset ?? OFFSET_INVALID;
+        this.assigned.add({ topic, partition }, offset);
+        if (found?.error === 0 && offset === OFFSET_INVALID && reset !== undefined) {
+          lib.rd_kafka_topic_partition_list_set_offset(list, cstr(topic), partition, reset);
+        }
+      }
       if (this.cooperative()) checkErrorObject(lib.rd_kafka_incremental_assign(rk, list), "incremental assign");
       else check(lib.rd_kafka_assign(rk, list), "assign");
-      // Where each partition resumes: its committed offset (one blocking round trip per rebalance).
-      const code = lib.rd_kafka_committed(rk, list, 10_000);
-      const committed = code === 0 ? readTopicPartitionList(list) : [];
-      for (const { topic, partition } of partitions) {
-        const offset = committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? OFFSET_INVALID;
-        this.assigned.add({ topic, partition }, offset);
-      }
     } finally {
       destroyTopicPartitionList(list);
     }
@@ -297,4 +305,3 @@ export class Consumer {
     }
   }
 }
-

@@ -9,6 +9,8 @@ export const PARTITION_UA = -1;
 export const MSG_F_COPY = 0x2;
 export const MSG_F_PARTITION = 0x8;
 export const OFFSET_INVALID = -1001;
+export const OFFSET_BEGINNING = -2;
+export const OFFSET_END = -1;
 export const ADMIN_OP_CREATETOPICS = 1;
 export const ADMIN_OP_DELETETOPICS = 2;
 

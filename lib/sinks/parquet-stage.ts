@@ -56,6 +56,18 @@ export const copyFileSql = (table: string, file: number, path: string, compressi
   `copy (select ${SELECT_LIST} from ${table} where _file = ${file} order by ${ORDER_BY}) ` +
   `to ${sqlString(path)} (format parquet, compression zstd, compression_level ${compressionLevel})`;
 
+/**
+ * One script writing several planned files (each `{ file, path }` as in copyFileSql), then
+ * listing the row count of every file written, read back from the files' Parquet footers:
+ * `file_name`, `num_rows`. One query for the lot keeps a connection busy in DuckDB's thread
+ * without returning to JS between files (see ParquetSink.writeFiles for why that matters).
+ */
+export function copyFilesSql(table: string, files: readonly { file: number; path: string }[], compressionLevel: number): string {
+  const copies = files.map(({ file, path }) => copyFileSql(table, file, path, compressionLevel));
+  const paths = files.map(({ path }) => sqlString(path)).join(", ");
+  return [...copies, `select file_name, num_rows from parquet_file_metadata([${paths}])`].join(";\n");
+}
+
 const VECTOR_SIZE = bindings.vector_size();
 const DUCKDB_TYPES: Record<string, DuckDBType> = { TIMESTAMP, VARCHAR, DOUBLE, INTEGER, BIGINT };
 const TYPES = STAGE_COLUMNS.map(([, type]) => DUCKDB_TYPES[type]!);

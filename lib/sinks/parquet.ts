@@ -3,7 +3,7 @@ import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import { landingRoot, partitionDir, tempNameFor, warehouseDir } from "../warehouse/landing.ts";
 import { ensureDurableDir, removeIfExists, removeStaleTempFiles, syncDir, syncFile } from "./parquet-files.ts";
-import { planBatch, plannedFileName } from "./parquet-plan.ts";
+import { planBatch, plannedFileName, shareFiles } from "./parquet-plan.ts";
 import type * as Stage from "./parquet-stage.ts";
 import { rejectReason } from "./parquet-validate.ts";
 import { RowBatch, type RawRow, type RejectedRow, type Sink, type WriteResult } from "./sink.ts";
@@ -19,12 +19,12 @@ import { RowBatch, type RawRow, type RejectedRow, type Sink, type WriteResult } 
  *
  * How (parquet-stage.ts): the batch's rows are appended to an in-memory DuckDB table straight
  * from their columns (JS thread), grouped by output file so that each file's rows sit together,
- * then one COPY per file filters, sorts and writes it (DuckDB's
- * threads, while the consumer decodes its next batch). A batch is staged into one of two tables
- * while the COPYs of the batch before it still read the other. The COPYs run on two
- * connections at once: a backfill batch spans ~40 dates, a file of a few thousand rows keeps one
- * thread busy for a few ms (most of it in the sort and the Parquet encoder), and two at a time
- * keep both cores busy when the JS thread has nothing to decode.
+ * then one COPY per file filters, sorts and writes it (DuckDB's threads, while the consumer
+ * decodes its next batch). A batch is staged into one of two tables while the COPYs of the batch
+ * before it still read the other. The files are shared between two connections, each running
+ * its COPYs as one script: a backfill batch spans ~40 dates, a file of a few thousand rows keeps
+ * one thread busy for a few ms (most of it in the sort and the Parquet encoder), and two at a
+ * time keep both cores busy when the JS thread has nothing to decode.
  * Measured on the 2-core dev machine (DuckDB 1.5.6) with the whole consumer (scripts/consume.ts)
  * on the 885,129-event reference-shaped backfill (157 dates, 6 partitions), colleagues' jobs
  * keeping the load at 3.7, against the previous sink (each column joined into one string that
@@ -76,7 +76,7 @@ interface OutputFile {
   finalPath: string;
 }
 
-/** COPYs in flight at once (one connection each); see the module comment. */
+/** COPY scripts in flight at once (one connection each); see the module comment. */
 const COPY_CONNECTIONS = 2;
 
 /** A staging table, and when it is empty again (its batch written, or failed, and the table recreated). */
@@ -215,47 +215,51 @@ export class ParquetSink implements Sink {
     this.instance = undefined;
   }
 
-  /** Copies each planned file out of the staging table `table`, then publishes them all. */
+  /**
+   * Copies each planned file out of the staging table `table`, then publishes them all.
+   *
+   * Every step of a batch is one await whatever its number of files (one COPY script per
+   * connection, the fsyncs and renames all at once): DuckDB's threads and the file system work
+   * in the background, but the next step starts only when the JS thread reaches the event loop,
+   * which the consumer, busy decoding the next batch, does only every few milliseconds. With a
+   * query and a rename per file (~40 files a batch, ~7 ms each) DuckDB waited on JS between
+   * files and the consumer ended up mostly waiting on the sink (885k events: see run.ts).
+   */
   private async writeFiles(table: string, files: OutputFile[]): Promise<void> {
-    const connections = this.copyConnections;
     const duck = this.duck!;
     if (files.length === 0) return;
     const level = this.options.compressionLevel ?? 1;
-    const started: OutputFile[] = [];
+    const dirs = [...new Set(files.map((file) => file.dir))];
+    let started: OutputFile[] = [];
     try {
-      for (const dir of new Set(files.map((file) => file.dir))) {
-        await attempt("cannot create the partition folder", dir, () => ensureDurableDir(dir));
-      }
-      // Each connection takes the next file until none is left or one failed.
-      let next = 0;
-      let failure: unknown;
-      const copyNext = async (connection: DuckDBConnection) => {
-        while (next < files.length && failure === undefined) {
-          const file = files[next++]!;
-          started.push(file);
-          try {
-            await attempt("cannot write the Parquet file (disk full? permissions?)", file.tempPath, async () => {
-              // rowsChanged, not the result's one row: reading a result costs ~1 ms of JS per COPY.
-              const copied = Number((await connection.run(duck.copyFileSql(table, file.index, file.tempPath, level))).rowsChanged);
-              if (copied !== file.rows) throw new Error(`copied ${copied} rows, the plan has ${file.rows}`);
-            });
-          } catch (error) {
-            failure ??= error;
-          }
-        }
-      };
-      await Promise.all(connections.map(copyNext));
-      if (failure !== undefined) throw failure;
+      await Promise.all(dirs.map((dir) => attempt("cannot create the partition folder", dir, () => ensureDurableDir(dir))));
+      started = files;
+      const shares = shareFiles(files, this.copyConnections.length);
+      // Settled, not all: when one script fails the other must be done before its files are removed.
+      const copies = await Promise.allSettled(shares.map(async (share, k) => {
+        if (share.length === 0) return;
+        const script = duck.copyFilesSql(table, share.map((file) => ({ file: file.index, path: file.tempPath })), level);
+        const written = await attempt("cannot write the Parquet files (disk full? permissions?)", share[0]!.dir, () => this.copyConnections[k]!.run(script));
+        checkRowCounts(share, await written.getRows());
+      }));
+      for (const copy of copies) if (copy.status === "rejected") throw copy.reason;
       // fsync every file before the first rename: a crash leaves whole files or temp files.
       await Promise.all(files.map((file) => attempt("cannot fsync the Parquet file", file.tempPath, () => syncFile(file.tempPath))));
-      for (const file of files) {
-        await attempt("cannot rename the Parquet file into place", file.finalPath, () => rename(file.tempPath, file.finalPath));
-      }
-      await Promise.all([...new Set(files.map((file) => file.dir))].map((dir) => attempt("cannot fsync the partition folder", dir, () => syncDir(dir))));
+      await Promise.all(files.map((file) => attempt("cannot rename the Parquet file into place", file.finalPath, () => rename(file.tempPath, file.finalPath))));
+      await Promise.all(dirs.map((dir) => attempt("cannot fsync the partition folder", dir, () => syncDir(dir))));
     } catch (error) {
       await Promise.all(started.map((file) => removeIfExists(file.tempPath).catch(() => false)));
       throw error;
     }
+  }
+}
+
+/** Each file must hold the rows planned for it (its footer's count, read back by the COPY script). */
+function checkRowCounts(files: readonly OutputFile[], counts: readonly (readonly unknown[])[]): void {
+  const written = new Map(counts.map(([name, rows]) => [String(name), Number(rows)]));
+  for (const file of files) {
+    const rows = written.get(file.tempPath);
+    if (rows !== file.rows) throw new ParquetSinkError("a Parquet file does not hold the planned rows", file.tempPath, { cause: new Error(`wrote ${rows ?? "no"} rows, the plan has ${file.rows}`) });
   }
 }
 

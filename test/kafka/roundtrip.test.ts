@@ -85,6 +85,33 @@ describe("producer → broker → consumer", () => {
     await b.close();
   });
 
+  it("starts a group without committed offsets where auto.offset.reset says", async () => {
+    const { topic, bootstrap } = await freshTopic("reset", 1);
+    const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
+    await producer.produceBatch(topic, packedMessages(0, 100));
+    expect(await producer.flush()).toBe(0);
+
+    const earliest = new Consumer({ config: { "bootstrap.servers": bootstrap, "group.id": uniqueName("g") } });
+    earliest.subscribe([topic]);
+    let batch = await earliest.consumeBatch(1_000, 100);
+    while (batch.length === 0) batch = await earliest.consumeBatch(1_000, 100);
+    expect(batch[0]!.offset).toBe(0);
+    await earliest.close();
+
+    // latest: what was there before the assignment is skipped, what comes after is read.
+    const latest = new Consumer({ config: { "bootstrap.servers": bootstrap, "group.id": uniqueName("g"), "auto.offset.reset": "latest" } });
+    latest.subscribe([topic]);
+    while (latest.assignment().length === 0) await latest.consumeBatch(1_000, 100);
+    expect(await latest.consumeBatch(1_000, 500)).toEqual([]);
+    await producer.produceBatch(topic, packedMessages(100, 10));
+    expect(await producer.flush()).toBe(0);
+    const after: number[] = [];
+    while (after.length < 10) after.push(...(await latest.consumeBatch(1_000, 100)).map((m) => m.offset));
+    expect(after).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    await latest.close();
+    await producer.close();
+  });
+
   it("commits only offsets the application stored", async () => {
     const { topic, bootstrap } = await freshTopic("commit", 1);
     const producer = new Producer({ config: { "bootstrap.servers": bootstrap } });
