@@ -38,7 +38,8 @@ export function describeSettings(shape: RunShape): [string, string][] {
     [
       "consumer batch",
       `binding: \`Consumer.consumeMessageBatch(${formatCount(BATCH_SIZE)})\` (what the pipeline uses: one \`rd_kafka_consume_batch_queue\` ` +
-        `and one glue call per batch, keys and values copied into one reused JS buffer — \`reuseBuffers: true\` —, no object per message); rdkafka_performance: \`-G <group> -B ${BATCH_SIZE}\` (\`rd_kafka_consume_batch_queue\`, payloads not copied); ` +
+        `and one glue call per batch, keys and values copied into one reused JS buffer — \`reuseBuffers: true\` —, no object per message); rdkafka_performance: \`-G <group> -B ${BATCH_SIZE}\` (\`rd_kafka_consume_batch_queue\`, payloads not copied), ` +
+        `and rdkafka_performance (poll): \`-G <group>\` (one \`rd_kafka_consumer_poll\` per message); ` +
         `Java: \`poll()\` of up to ${formatCount(BATCH_SIZE)} records`,
     ],
     ["rdkafka_performance built-in settings reset to librdkafka defaults", list(RDKAFKA_PERFORMANCE_RESET)],

@@ -1,5 +1,9 @@
-/** The three clients the benchmark compares; `binding-nokey` is the binding sending unkeyed messages. */
-export type Tool = "binding" | "binding-nokey" | "rdkafka_performance" | "java";
+/**
+ * The three clients the benchmark compares; `binding-nokey` is the binding sending unkeyed
+ * messages, `rdkafka_performance-poll` is rdkafka_performance consuming one message per
+ * `rd_kafka_consumer_poll` instead of in batches (consume only).
+ */
+export type Tool = "binding" | "binding-nokey" | "rdkafka_performance" | "rdkafka_performance-poll" | "java";
 export type Role = "produce" | "consume";
 
 /** What a tool is asked to do in one run. */

@@ -64,7 +64,7 @@ export async function runSession(
       const spec = (role: Role, topic: string, groupId = ""): RunSpec => ({
         role, bootstrap: plan.bootstrap, topic, messages, size, groupId, payloadFile, librdkafkaOverrides: plan.librdkafkaOverrides,
       });
-      const producers = plan.roles.includes("produce") ? plan.tools : [];
+      const producers = plan.roles.includes("produce") ? plan.tools.filter((t) => t !== "rdkafka_performance-poll") : [];
       for (let run = 1; run <= plan.runs; run++) {
         for (const tool of rotated(producers, run)) {
           const topic = `${plan.runId}-p${size}-${tool}-${run}`;

@@ -67,8 +67,7 @@ async function runBinding(tool: "binding" | "binding-nokey", spec: RunSpec): Pro
 }
 
 /** librdkafka's examples/rdkafka_performance, built by `just setup` (lib/setup/bench.ts). */
-async function runRdkafkaPerformance(spec: RunSpec): Promise<Outcome> {
-  const tool = "rdkafka_performance";
+async function runRdkafkaPerformance(tool: "rdkafka_performance" | "rdkafka_performance-poll", spec: RunSpec): Promise<Outcome> {
   const x = (props: Record<string, string>) => pairs(props).flatMap((p) => ["-X", p]);
   const common = ["-t", spec.topic, "-b", spec.bootstrap, "-c", String(spec.messages), "-q"];
   const cmd =
@@ -79,7 +78,7 @@ async function runRdkafkaPerformance(spec: RunSpec): Promise<Outcome> {
           ...x({ ...RDKAFKA_PERFORMANCE_RESET, ...PRODUCER_LIBRDKAFKA, ...spec.librdkafkaOverrides }),
         ]
       : [
-          paths.rdkafkaPerformance, "-G", spec.groupId, ...common, "-B", String(BATCH_SIZE),
+          paths.rdkafkaPerformance, "-G", spec.groupId, ...common, ...(tool === "rdkafka_performance" ? ["-B", String(BATCH_SIZE)] : []),
           ...x({ ...RDKAFKA_PERFORMANCE_RESET, ...CONSUMER_LIBRDKAFKA, ...spec.librdkafkaOverrides }),
         ];
   const run = await runCommand(cmd, { timeoutMs: RUN_TIMEOUT_MS });
@@ -156,6 +155,6 @@ async function runJava(spec: RunSpec): Promise<Outcome> {
 /** Runs one tool once; throws CommandFailedError, UnparsableOutputError or IncompleteRunError. */
 export function runTool(tool: Tool, spec: RunSpec): Promise<Outcome> {
   if (tool === "binding" || tool === "binding-nokey") return runBinding(tool, spec);
-  if (tool === "rdkafka_performance") return runRdkafkaPerformance(spec);
+  if (tool === "rdkafka_performance" || tool === "rdkafka_performance-poll") return runRdkafkaPerformance(tool, spec);
   return runJava(spec);
 }
