@@ -1,4 +1,4 @@
-import { rd, glue, read, pointerAt, readCString, toArrayBuffer, MESSAGE, META, type Pointer } from "./ffi.ts";
+import { rd, glue, pointerAt, readCString, toArrayBuffer, META, type Pointer } from "./ffi.ts";
 import type { ConsumedMessage } from "./message.ts";
 
 /** A per-message consumer error (e.g. an unknown topic), not data. */
@@ -20,13 +20,15 @@ export interface MessagePosition {
  * The topic names of a batch's messages, by topic handle, read while the messages (which hold
  * the handles) are alive. Problem: a handle's address can be reused by another topic once the
  * old one is freed, so a cache across batches or clients could name the wrong topic.
- * Solution: resolve per batch — one native call per distinct topic.
+ * Solution: resolve per batch — one native call per distinct topic — from the handles the glue
+ * copied into `meta`, before the messages are destroyed (reading each message's handle through
+ * the FFI instead cost ~15 ns a message).
  */
-function topicNames(words: Uint32Array, count: number): Map<number, string> {
+function topicNames(meta: Float64Array, count: number): Map<number, string> {
   const names = new Map<number, string>();
   let last = -1;
   for (let i = 0; i < count; i++) {
-    const rkt = read.ptr(pointerAt(words, i) as unknown as Pointer, MESSAGE.rkt);
+    const rkt = meta[i * META.fields + META.rkt]!;
     if (rkt === last || names.has(rkt)) continue;
     last = rkt;
     names.set(rkt, rkt ? String(rd().rd_kafka_topic_name(rkt as unknown as Pointer)) : "");
@@ -158,7 +160,10 @@ export class BatchBuffers {
 /**
  * Copies `count` native messages (pointers in `words`) with one glue call, then returns the
  * data messages as a MessageBatch and the error messages apart (consumer events, not data).
- * Messages are destroyed, unless `owned` is false (messages of an event belong to the event).
+ * Messages are destroyed by a second glue call, unless `owned` is false (messages of an event
+ * belong to the event). Destroying them in a loop of their own, after the copies, rather than
+ * each right after its copy made 100 B messages ~10% faster (3M: 1.04 → 0.93 s, medians of 16
+ * runs), most of a message's cost being librdkafka freeing it (~300 ns).
  */
 export function takeBatch(
   words: Uint32Array,
@@ -166,16 +171,16 @@ export function takeBatch(
   options: { headers?: boolean; owned?: boolean; reuse?: BatchBuffers } = {},
 ): { batch: MessageBatch; errors: MessageError[] } {
   if (count === 0) return { batch: EMPTY, errors: [] };
-  const { bytes, take } = glue();
-  const names = topicNames(words, count);
+  const { bytes, take, destroy } = glue();
   const arenaLength = Math.max(bytes(words, count), 1);
   const arena = options.reuse ? options.reuse.arena(arenaLength) : new Uint8Array(arenaLength);
   const meta = options.reuse ? options.reuse.meta(count * META.fields) : new Float64Array(count * META.fields);
   const owned = options.owned ?? true;
   // Headers live in the native message: read them before it is destroyed.
   const headerList = options.headers ? Array.from({ length: count }, (_, i) => readHeaders(pointerAt(words, i) as unknown as Pointer)) : null;
-  take(words, count, arena, meta, owned && !options.headers);
-  if (owned && options.headers) for (let i = 0; i < count; i++) rd().rd_kafka_message_destroy(pointerAt(words, i) as unknown as Pointer);
+  take(words, count, arena, meta);
+  const names = topicNames(meta, count);
+  if (owned) destroy(words, count);
 
   const errors: MessageError[] = [];
   let kept: number[] | null = null;

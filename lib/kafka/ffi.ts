@@ -182,7 +182,8 @@ function compileGlue() {
     source: join(import.meta.dir, "glue", "batch.c"),
     symbols: {
       batch_bytes: { args: [P, i64_fast], returns: i64_fast },
-      batch_take: { args: [P, i64_fast, P, P, P, P], returns: VOID },
+      batch_take: { args: [P, i64_fast, P, P, P], returns: VOID },
+      batch_destroy: { args: [P, i64_fast, P], returns: VOID },
     },
   });
 }
@@ -202,11 +203,12 @@ function bindGlue() {
   const symbols = rd() as unknown as Record<string, { ptr: number }>;
   const timestamp = symbols.rd_kafka_message_timestamp!.ptr;
   const destroy = symbols.rd_kafka_message_destroy!.ptr;
-  const { batch_bytes, batch_take } = glueLib.symbols;
+  const { batch_bytes, batch_take, batch_destroy } = glueLib.symbols;
   return {
     bytes: (messages: Uint32Array, count: number) => batch_bytes(messages, count) as number,
-    take: (messages: Uint32Array, count: number, arena: Uint8Array, meta: Float64Array, destroyMessages: boolean) =>
-      batch_take(messages, count, arena, meta, timestamp as unknown as Pointer, destroyMessages ? (destroy as unknown as Pointer) : NULL),
+    take: (messages: Uint32Array, count: number, arena: Uint8Array, meta: Float64Array) =>
+      batch_take(messages, count, arena, meta, timestamp as unknown as Pointer),
+    destroy: (messages: Uint32Array, count: number) => batch_destroy(messages, count, destroy as unknown as Pointer),
   };
 }
 
