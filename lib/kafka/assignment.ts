@@ -58,3 +58,14 @@ export class Assignment {
     });
   }
 }
+
+/** Per topic-partition, the offset after the highest of `messages`: what to store for them. */
+export function nextOffsets(messages: MessagePosition[]): TopicPartition[] {
+  const next = new Map<string, TopicPartition>();
+  for (const m of messages) {
+    const k = key(m.topic, m.partition);
+    const current = next.get(k);
+    if (!current || m.offset + 1 > current.offset!) next.set(k, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
+  }
+  return [...next.values()];
+}

@@ -6,7 +6,7 @@ import {
   readTopicPartitionList, statsFromEvent, type TopicPartition,
 } from "./events.ts";
 import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
-import { Assignment, type PartitionLag } from "./assignment.ts";
+import { Assignment, nextOffsets, type PartitionLag } from "./assignment.ts";
 import { BatchBuffers, MessageBatch, takeBatch } from "./batch.ts";
 import type { ConsumedMessage } from "./message.ts";
 import { CONSUMER_DEFAULTS, resetOffset, type ConsumerOptions } from "./consumer-options.ts";
@@ -174,11 +174,9 @@ export class Consumer {
     }
     const list = buildTopicPartitionList(partitions);
     try {
-      // Where each partition resumes: its committed offset (one blocking round trip per
-      // rebalance), looked up before assigning so that librdkafka need not look it up again. A
-      // partition without one is assigned auto.offset.reset's logical offset outright: left to
-      // librdkafka, that reset waits a fixed 100 ms first (a new group's first message came
-      // after ~340 ms instead of ~190).
+      // Committed offsets (one blocking round trip) before assigning: a partition without one
+      // gets auto.offset.reset's logical offset outright, as librdkafka would, minus its fixed
+      // 100 ms wait first (a new group's first message: ~340 → ~190 ms).
       const committed = lib.rd_kafka_committed(rk, list, 10_000) === 0 ? readTopicPartitionList(list) : [];
       const reset = resetOffset(this.options.config);
       for (const { topic, partition } of partitions) {
@@ -221,14 +219,9 @@ export class Consumer {
    * the data is durable. Partitions no longer assigned are skipped and returned.
    */
   storeOffsets(messages: { topic: string; partition: number; offset: number }[]): TopicPartition[] {
-    const next = new Map<string, TopicPartition>();
-    for (const m of messages) {
-      const k = `${m.topic}\u0000${m.partition}`;
-      const current = next.get(k);
-      if (!current || m.offset + 1 > current.offset!) next.set(k, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
-    }
-    const owned = [...next.values()].filter((tp) => this.assigned.owns(tp.topic, tp.partition));
-    const skipped = [...next.values()].filter((tp) => !this.assigned.owns(tp.topic, tp.partition));
+    const next = nextOffsets(messages);
+    const owned = next.filter((tp) => this.assigned.owns(tp.topic, tp.partition));
+    const skipped = next.filter((tp) => !this.assigned.owns(tp.topic, tp.partition));
     if (owned.length === 0) return skipped;
     const list = buildTopicPartitionList(owned);
     try {
