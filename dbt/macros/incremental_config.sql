@@ -71,11 +71,7 @@
         'on_schema_change': 'fail',
         'post_hook': ["{{ record_watermark('" ~ reads ~ "') }}"],
     } -%}
-    {%- if partition_date -%}
-        {%- do config.update({
-            'partition_by': {'field': partition_date, 'data_type': 'date', 'granularity': 'day'},
-        }) -%}
-    {%- endif -%}
+    {%- do config.update(bigquery_day_partitioning(partition_date)) -%}
     {{ return(config) }}
 {%- endmacro %}
 
@@ -108,10 +104,15 @@
         'on_schema_change': 'fail',
         'post_hook': ['{{ record_watermark() }}'],
     } -%}
-    {%- if partition_date -%}
-        {%- do config.update({
-            'partition_by': {'field': partition_date, 'data_type': 'date', 'granularity': 'day'},
-        }) -%}
-    {%- endif -%}
+    {%- do config.update(bigquery_day_partitioning(partition_date)) -%}
     {{ return(config) }}
+{%- endmacro %}
+
+
+{#- BigQuery's day partitioning on the DATE column `field` as model config; none without a field. -#}
+{% macro bigquery_day_partitioning(field) -%}
+    {%- if field -%}
+        {{ return({'partition_by': {'field': field, 'data_type': 'date', 'granularity': 'day'}}) }}
+    {%- endif -%}
+    {{ return({}) }}
 {%- endmacro %}
