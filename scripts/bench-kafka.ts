@@ -22,7 +22,7 @@ import { describeSettings } from "../lib/bench/kafka/describe.ts";
 import { aggregate, compare, renderReport, resultsTable, targetsTable, TARGETS } from "../lib/bench/kafka/report.ts";
 import type { Role, Tool } from "../lib/bench/kafka/measurement.ts";
 
-const ALL_TOOLS: Tool[] = ["binding", "binding-nokey", "rdkafka_performance", "rdkafka_performance-poll", "java"];
+const ALL_TOOLS: Tool[] = ["binding", "binding-nokey", "binding-copy", "rdkafka_performance", "rdkafka_performance-poll", "java"];
 const HELP = `Usage: bun scripts/bench-kafka.ts [options]
 
 Produce and consume msgs/s and MB/s of the Bun binding (lib/kafka) vs librdkafka's
@@ -36,6 +36,8 @@ rdkafka_performance vs Kafka's Java perf-test tools, on the same broker with the
   --roles LIST        produce,consume (default both)
   --tools LIST        any of ${ALL_TOOLS.join(",")} (default all;
                       binding-nokey is the binding producing without keys, like the others;
+                      binding-copy the same with values copied into librdkafka (F_COPY, as
+                      the pipeline produces) instead of lent (as rdkafka_performance does);
                       rdkafka_performance-poll consumes one message per poll instead of in
                       batches — the binding is compared with the faster of the two)
   -b, --bootstrap H:P broker (default 127.0.0.1:$KAFKA_PORT, the local stack: just up kafka)

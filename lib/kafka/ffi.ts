@@ -43,6 +43,7 @@ const symbols = {
 
   rd_kafka_event_type: { args: [P], returns: i32 },
   rd_kafka_event_message_array: { args: [P, P, u64_fast], returns: u64_fast },
+  rd_kafka_event_message_count: { args: [P], returns: u64_fast },
   rd_kafka_event_error: { args: [P], returns: i32 },
   rd_kafka_event_error_string: { args: [P], returns: cstring },
   rd_kafka_event_error_is_fatal: { args: [P], returns: i32 },
@@ -184,6 +185,7 @@ function compileGlue() {
       batch_bytes: { args: [P, i64_fast], returns: i64_fast },
       batch_take: { args: [P, i64_fast, P, P, P], returns: VOID },
       batch_destroy: { args: [P, i64_fast, P], returns: VOID },
+      reports_scan: { args: [P, i64_fast, P, P, i64_fast, P], returns: i64_fast },
     },
   });
 }
@@ -203,12 +205,14 @@ function bindGlue() {
   const symbols = rd() as unknown as Record<string, { ptr: number }>;
   const timestamp = symbols.rd_kafka_message_timestamp!.ptr;
   const destroy = symbols.rd_kafka_message_destroy!.ptr;
-  const { batch_bytes, batch_take, batch_destroy } = glueLib.symbols;
+  const { batch_bytes, batch_take, batch_destroy, reports_scan } = glueLib.symbols;
   return {
     bytes: (messages: Uint32Array, count: number) => batch_bytes(messages, count) as number,
     take: (messages: Uint32Array, count: number, arena: Uint8Array, meta: Float64Array) =>
       batch_take(messages, count, arena, meta, timestamp as unknown as Pointer),
     destroy: (messages: Uint32Array, count: number) => batch_destroy(messages, count, destroy as unknown as Pointer),
+    scanReports: (messages: Uint32Array, count: number, failed: Int32Array, lent: Float64Array, lentCount: number, released: Float64Array) =>
+      reports_scan(messages, count, failed, lent, lentCount, released) as number,
   };
 }
 

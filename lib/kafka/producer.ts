@@ -1,5 +1,5 @@
 import {
-  rd, ptr, read, cstr, writeU64, pointerAt, NULL, MESSAGE, MSG_F_COPY, MSG_F_PARTITION, PARTITION_UA,
+  rd, glue, ptr, read, cstr, pointerAt, NULL, MESSAGE, MSG_F_COPY, MSG_F_PARTITION, PARTITION_UA,
   RD_KAFKA_PRODUCER, EVENT, type Pointer,
 } from "./ffi.ts";
 import { buildConf, newHandle, type KafkaConfig } from "./config.ts";
@@ -7,6 +7,8 @@ import { defaultLogHandler, logFromEvent, type LogLine } from "./log.ts";
 import { ClientClosedError, ErrorCode, KafkaError } from "./errors.ts";
 import { drainQueue, errorFromEvent, eventMessages, statsFromEvent } from "./events.ts";
 import { encodeProduceArgs, produceVa, type OutgoingMessage } from "./message.ts";
+import { LentBuffers } from "./lent.ts";
+import { MessageArray } from "./message-array.ts";
 
 /**
  * Messages packed for one native call: message i's value is
@@ -24,6 +26,17 @@ export interface PackedMessages {
   keyOffsets: Uint32Array | null;
   /** Per-message ids handed back with delivery failures (default: a running sequence number). */
   opaques?: ArrayLike<number>;
+}
+
+export interface ProduceBatchOptions {
+  /**
+   * `false` lends `values` to librdkafka instead of copying each value into it (one malloc and
+   * memcpy less per message: at 1 KiB, 0.90M → 1.01M msgs/s, medians of 8 runs). The producer
+   * then holds the values' whole ArrayBuffer until every message pointing into it has its
+   * delivery report: treat the buffer as handed over and never write to it again. Keys are
+   * always copied. Default `true`: the buffers are free again when the promise resolves.
+   */
+  copy?: boolean;
 }
 
 /** A message librdkafka could not deliver (or not even enqueue), with the caller's opaque id. */
@@ -59,20 +72,21 @@ export const PRODUCER_DEFAULTS: KafkaConfig = {
 };
 
 const MAX_BATCH = 10_000;
-const WORDS = MESSAGE.size / 4;
 
 /**
  * librdkafka producer driven from the JS thread: `produceBatch` hands a whole array of messages
- * to `rd_kafka_produce_batch` in one native call (F_COPY, so our buffers are free again on
- * return; F_PARTITION with partition UA so the key picks the partition). Delivery reports arrive
+ * to `rd_kafka_produce_batch` in one native call (F_COPY unless the values are lent; F_PARTITION
+ * with partition UA so the key picks the partition). Delivery reports arrive
  * as DR events on the main queue and are drained by `poll()` — librdkafka never calls into JS.
  */
 export class Producer {
   private rk: Pointer | null;
   private readonly queue: Pointer;
   private readonly topics = new Map<string, Pointer>();
-  private readonly structs = new Uint32Array(MAX_BATCH * WORDS);
-  private readonly reports = new Uint32Array(2 * MAX_BATCH);
+  private readonly structs = new MessageArray(MAX_BATCH);
+  private reports = new Uint32Array(2 * MAX_BATCH);
+  private failedReports = new Int32Array(MAX_BATCH);
+  private readonly lent = new LentBuffers();
   private nextOpaque = 1;
   private fatal: KafkaError | null = null;
   private readonly log: (line: LogLine) => void;
@@ -95,6 +109,11 @@ export class Producer {
   /** The native handle, for Admin/metadata calls sharing this client's connections. */
   get handle(): Pointer {
     return this.open();
+  }
+
+  /** Bytes of value buffers lent to librdkafka (`copy: false`) and not yet released. */
+  get lentBytes(): number {
+    return this.lent.bytes;
   }
 
   /** Messages enqueued whose delivery report has not been served yet. */
@@ -123,22 +142,23 @@ export class Producer {
    * the rest — no busy loop, nothing dropped. Messages refused for other reasons (e.g. too large)
    * are reported through `onDeliveryFailure` at once. Resolves when all are enqueued.
    */
-  async produceBatch(topic: string, batch: PackedMessages): Promise<void> {
+  async produceBatch(topic: string, batch: PackedMessages, options: ProduceBatchOptions = {}): Promise<void> {
     const lib = rd();
     const rkt = this.topic(topic);
+    const copy = options.copy ?? true;
+    const flags = (copy ? MSG_F_COPY : 0) | MSG_F_PARTITION;
     const valuesBase = batch.values.length ? ptr(batch.values) : 0;
     const keysBase = batch.keys?.length ? ptr(batch.keys) : 0;
-    const structsPtr = ptr(this.structs);
     for (let start = 0; start < batch.count; start += MAX_BATCH) {
       const n = Math.min(MAX_BATCH, batch.count - start);
-      this.packStructs(batch, start, n, valuesBase, keysBase);
+      this.structs.pack(batch, start, n, valuesBase, keysBase, this.nextOpaque);
+      if (!batch.opaques) this.nextOpaque += n;
       let offset = 0; // first not-yet-enqueued struct of this chunk
       while (offset < n) {
         const remaining = n - offset;
-        const good = lib.rd_kafka_produce_batch(
-          rkt, PARTITION_UA, MSG_F_COPY | MSG_F_PARTITION, (structsPtr + offset * MESSAGE.size) as Pointer, remaining,
-        );
+        const good = lib.rd_kafka_produce_batch(rkt, PARTITION_UA, flags, this.structs.at(offset), remaining);
         this.enqueued += good;
+        if (!copy) this.lent.lend(batch.values, this.structs.enqueuedValues(offset, remaining));
         if (good === remaining) break;
         offset = this.skipRefused(offset, remaining);
         if (offset < n) await this.waitForRoom();
@@ -188,37 +208,15 @@ export class Producer {
    * after the first queue-full, so the retry starts there, with no copying.
    */
   private skipRefused(offset: number, count: number): number {
-    const s = this.structs;
     for (let i = offset; i < offset + count; i++) {
-      const err = s[i * WORDS]! | 0;
+      const err = this.structs.error(i);
       if (err === ErrorCode.NO_ERROR) continue;
       if (err === ErrorCode._QUEUE_FULL) return i;
       this.failed++;
       this.enqueued++; // counted as handed over so inFlight stays exact
-      this.options.onDeliveryFailure?.({ opaque: pointerAt(s, (i * WORDS) / 2 + MESSAGE.opaque / 8), error: new KafkaError(err) });
+      this.options.onDeliveryFailure?.({ opaque: this.structs.opaque(i), error: new KafkaError(err) });
     }
     return offset + count;
-  }
-
-  private packStructs(batch: PackedMessages, start: number, n: number, valuesBase: number, keysBase: number): void {
-    const s = this.structs;
-    const { valueOffsets, keyOffsets, opaques } = batch;
-    s.fill(0, 0, n * WORDS);
-    for (let i = 0; i < n; i++) {
-      const m = start + i;
-      const w = i * WORDS;
-      s[w + MESSAGE.partition / 4] = PARTITION_UA >>> 0; // with F_PARTITION: let the partitioner pick
-      const valueLength = valueOffsets[m + 1]! - valueOffsets[m]!;
-      if (valueLength > 0) writeU64(s, w + MESSAGE.payload / 4, valuesBase + valueOffsets[m]!);
-      writeU64(s, w + MESSAGE.len / 4, valueLength);
-      if (keyOffsets) {
-        // Problem: a NULL key pointer means "no key"; an empty key must still point somewhere.
-        // Solution: always pass the address, with length 0 for an empty key.
-        writeU64(s, w + MESSAGE.key / 4, keysBase + keyOffsets[m]!);
-        writeU64(s, w + MESSAGE.keyLen / 4, keyOffsets[m + 1]! - keyOffsets[m]!);
-      }
-      writeU64(s, w + MESSAGE.opaque / 4, opaques ? opaques[m]! : this.nextOpaque++);
-    }
   }
 
   /**
@@ -235,15 +233,21 @@ export class Producer {
     });
   }
 
+  /** One glue call per event finds the failures and releases lent buffers; failures are rare. */
   private onDeliveryReports(event: Pointer): void {
+    const size = rd().rd_kafka_event_message_count(event);
+    if (size > this.failedReports.length) {
+      this.reports = new Uint32Array(2 * size);
+      this.failedReports = new Int32Array(size);
+    }
     const count = eventMessages(event, this.reports);
-    let failures = 0;
-    for (let i = 0; i < count; i++) {
-      const message = pointerAt(this.reports, i) as unknown as Pointer;
-      const err = read.i32(message, MESSAGE.err);
-      if (err === ErrorCode.NO_ERROR) continue;
-      failures++;
-      this.options.onDeliveryFailure?.({ opaque: read.ptr(message, MESSAGE.opaque), error: new KafkaError(err) });
+    const { lent } = this;
+    const failures = glue().scanReports(this.reports, count, this.failedReports, lent.ranges, lent.count, lent.released);
+    if (lent.count > 0) lent.settle();
+    for (let f = 0; f < failures; f++) {
+      const message = pointerAt(this.reports, this.failedReports[f]!) as unknown as Pointer;
+      const error = new KafkaError(read.i32(message, MESSAGE.err));
+      this.options.onDeliveryFailure?.({ opaque: read.ptr(message, MESSAGE.opaque), error });
     }
     this.failed += failures;
     this.delivered += count - failures;
@@ -284,6 +288,7 @@ export class Producer {
       lib.rd_kafka_queue_destroy(this.queue);
       lib.rd_kafka_destroy(this.rk);
       this.rk = null;
+      this.lent.clear();
     }
     return pending;
   }

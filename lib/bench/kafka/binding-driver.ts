@@ -18,6 +18,8 @@ export interface DriverSpec {
   size: number;
   /** Produce with distinct keys (as the pipeline does) or none (as the reference tools do). */
   keys: boolean;
+  /** Produce: copy the values into librdkafka (F_COPY) instead of lending them (as rdkafka_performance does). */
+  copy: boolean;
   /** Consumer group (consume). */
   groupId?: string;
   /** Raw librdkafka properties on top of the binding's defaults. */
@@ -33,7 +35,7 @@ export interface DriverResult {
   phases: Record<string, number>;
 }
 
-/** One batch of BATCH_SIZE pre-built messages, re-sent until `messages` are out (F_COPY makes that safe). */
+/** One batch of BATCH_SIZE pre-built messages, re-sent until `messages` are out (never written to: safe to lend). */
 function buildBatch(size: number, keys: boolean): PackedMessages {
   const value = payload(size);
   const values = new Uint8Array(size * BATCH_SIZE);
@@ -62,7 +64,7 @@ async function produce(spec: DriverSpec): Promise<DriverResult> {
   for (let sent = 0; sent < spec.messages; ) {
     const n = Math.min(BATCH_SIZE, spec.messages - sent);
     const t0 = performance.now();
-    await producer.produceBatch(spec.topic, n === BATCH_SIZE ? batch : { ...batch, count: n });
+    await producer.produceBatch(spec.topic, n === BATCH_SIZE ? batch : { ...batch, count: n }, { copy: spec.copy });
     const t1 = performance.now();
     producer.poll();
     phases.enqueueMs += t1 - t0;

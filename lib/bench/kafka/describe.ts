@@ -29,7 +29,7 @@ export function describeSettings(shape: RunShape): [string, string][] {
     [
       "producer calls",
       `binding: \`Producer.produceBatch\` of ${formatCount(BATCH_SIZE)} pre-built messages per call (one \`rd_kafka_produce_batch\`, ` +
-        "RD_KAFKA_MSG_F_COPY); rdkafka_performance: one `rd_kafka_produce` per message on one shared buffer (no copy flag); " +
+        "values lent — no copy flag —, except binding-copy: RD_KAFKA_MSG_F_COPY); rdkafka_performance: one `rd_kafka_produce` per message on one shared buffer (no copy flag); " +
         "Java: one `send()` per record",
     ],
     ["consumer, all clients", list(CONSUMER_COMMON)],

@@ -1,9 +1,16 @@
 /**
- * The three clients the benchmark compares; `binding-nokey` is the binding sending unkeyed
- * messages, `rdkafka_performance-poll` is rdkafka_performance consuming one message per
+ * The three clients the benchmark compares. The binding lends its values to librdkafka (as
+ * rdkafka_performance does); `binding-nokey` sends them unkeyed, `binding-copy` unkeyed and
+ * copied (RD_KAFKA_MSG_F_COPY, what the pipeline does: its buffers are reused). Both are produce
+ * only. `rdkafka_performance-poll` is rdkafka_performance consuming one message per
  * `rd_kafka_consumer_poll` instead of in batches (consume only).
  */
-export type Tool = "binding" | "binding-nokey" | "rdkafka_performance" | "rdkafka_performance-poll" | "java";
+export type Tool = "binding" | "binding-nokey" | "binding-copy" | "rdkafka_performance" | "rdkafka_performance-poll" | "java";
+
+/** Variants of the binding that only produce (every consumer reads the same keyed topic). */
+export const PRODUCE_ONLY: readonly Tool[] = ["binding-nokey", "binding-copy"];
+/** Variants of the binding, compared with the reference tools. */
+export const BINDINGS: readonly Tool[] = ["binding", "binding-nokey", "binding-copy"];
 export type Role = "produce" | "consume";
 
 /** What a tool is asked to do in one run. */

@@ -3,7 +3,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { paths } from "../../paths.ts";
 import { formatCount, formatSize } from "../format.ts";
-import type { Measurement, Role, RunSpec, Tool } from "./measurement.ts";
+import { PRODUCE_ONLY, type Measurement, type Role, type RunSpec, type Tool } from "./measurement.ts";
 import { payload } from "./payload.ts";
 import type { Failure } from "./report.ts";
 import type { BenchTopics } from "../topics.ts";
@@ -73,7 +73,7 @@ export async function runSession(
           await topics.delete(topic);
         }
       }
-      const consumers = plan.roles.includes("consume") ? plan.tools.filter((t) => t !== "binding-nokey") : [];
+      const consumers = plan.roles.includes("consume") ? plan.tools.filter((t) => !PRODUCE_ONLY.includes(t)) : [];
       if (consumers.length === 0) continue;
       const source = `${plan.runId}-c${size}`;
       await topics.create(source, plan.partitions);

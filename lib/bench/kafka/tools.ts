@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { paths } from "../../paths.ts";
 import { runCommand, type CommandResult } from "../run.ts";
 import type { DriverResult, DriverSpec } from "./binding-driver.ts";
-import { IncompleteRunError, UnparsableOutputError, type Measurement, type RunSpec, type Tool } from "./measurement.ts";
+import { BINDINGS, IncompleteRunError, UnparsableOutputError, type Measurement, type RunSpec, type Tool } from "./measurement.ts";
 import {
   BATCH_SIZE, CONSUMER_COMMON, CONSUMER_JAVA, CONSUMER_LIBRDKAFKA, JVM_FLAGS, PRODUCER_COMMON, PRODUCER_JAVA,
   PRODUCER_LIBRDKAFKA, pairs,
@@ -36,7 +36,7 @@ const base = (tool: Tool, spec: RunSpec, run: CommandResult) => ({
 });
 
 /** The binding, through lib/bench/kafka/binding-driver.ts in a fresh Bun process. */
-async function runBinding(tool: "binding" | "binding-nokey", spec: RunSpec): Promise<Outcome> {
+async function runBinding(tool: Tool, spec: RunSpec): Promise<Outcome> {
   const shared = spec.role === "produce" ? PRODUCER_LIBRDKAFKA : CONSUMER_LIBRDKAFKA;
   const driverSpec: DriverSpec = {
     mode: spec.role,
@@ -45,6 +45,7 @@ async function runBinding(tool: "binding" | "binding-nokey", spec: RunSpec): Pro
     messages: spec.messages,
     size: spec.size,
     keys: tool === "binding",
+    copy: tool === "binding-copy",
     groupId: spec.groupId,
     config: { ...shared, ...spec.librdkafkaOverrides },
   };
@@ -154,7 +155,7 @@ async function runJava(spec: RunSpec): Promise<Outcome> {
 
 /** Runs one tool once; throws CommandFailedError, UnparsableOutputError or IncompleteRunError. */
 export function runTool(tool: Tool, spec: RunSpec): Promise<Outcome> {
-  if (tool === "binding" || tool === "binding-nokey") return runBinding(tool, spec);
+  if (BINDINGS.includes(tool)) return runBinding(tool, spec);
   if (tool === "rdkafka_performance" || tool === "rdkafka_performance-poll") return runRdkafkaPerformance(tool, spec);
   return runJava(spec);
 }

@@ -1,6 +1,7 @@
 /*
- * Batch glue for the consumer: one native call turns a whole array of consumed messages into
- * flat metadata plus one buffer of payloads and keys, and one more frees the messages.
+ * Batch glue. Consumer: one native call turns a whole array of consumed messages into flat
+ * metadata plus one buffer of payloads and keys, and one more frees the messages. Producer: one
+ * call per delivery-report event finds the failed messages and counts the lent payloads released.
  *
  * Why C: from JS, each message cost ~10 field reads, two memcpy calls, a timestamp call and a
  * destroy call across the FFI boundary — 0.6–0.8 µs per message, more than decoding it. Here
@@ -83,4 +84,31 @@ void batch_take(message_t **messages, int64_t count, uint8_t *arena, double *met
 /* Destroys `count` messages, once batch_take copied them and their topics were named. */
 void batch_destroy(message_t **messages, int64_t count, destroy_fn destroy) {
   for (int64_t i = 0; i < count; i++) destroy(messages[i]);
+}
+
+/*
+ * Delivery reports of one event. Writes the index of each failed message to `failed` and returns
+ * how many there are. `lent` holds `lent_count` [start, end) address ranges (as doubles: exact
+ * below 2^53) of buffers librdkafka references without a copy; `released[r]` grows by the number
+ * of reported messages whose payload lies in range r. Scanning starts at the range that matched
+ * last: a report event's messages mostly come from the same buffer.
+ */
+int64_t reports_scan(message_t **messages, int64_t count, int32_t *failed, const double *lent, int64_t lent_count, double *released) {
+  int64_t failures = 0;
+  int64_t last = 0;
+  for (int64_t i = 0; i < count; i++) {
+    message_t *m = messages[i];
+    if (m->err) failed[failures++] = (int32_t)i;
+    if (!lent_count || !m->payload) continue;
+    double at = (double)(uintptr_t)m->payload;
+    for (int64_t k = 0; k < lent_count; k++) {
+      int64_t r = (last + k) % lent_count;
+      if (at >= lent[2 * r] && at < lent[2 * r + 1]) {
+        released[r] += 1;
+        last = r;
+        break;
+      }
+    }
+  }
+  return failures;
 }
