@@ -62,6 +62,14 @@ const symbols = {
   rd_kafka_topic_new: { args: [P, P, P], returns: P },
   rd_kafka_topic_destroy: { args: [P], returns: VOID },
   rd_kafka_topic_name: { args: [P], returns: cstring },
+
+  // librdkafka's own partitioners, by their `partitioner` names: the glue predicts with them.
+  rd_kafka_msg_partitioner_consistent: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+  rd_kafka_msg_partitioner_consistent_random: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+  rd_kafka_msg_partitioner_murmur2: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+  rd_kafka_msg_partitioner_murmur2_random: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+  rd_kafka_msg_partitioner_fnv1a: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+  rd_kafka_msg_partitioner_fnv1a_random: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
   rd_kafka_produce_batch: { args: [P, i32, i32, P, i32], returns: i32 },
   rd_kafka_produceva: { args: [P, P, u64_fast], returns: P },
   rd_kafka_flush: { args: [P, i32], returns: i32 },
@@ -186,6 +194,7 @@ function compileGlue() {
       batch_take: { args: [P, i64_fast, P, P, P], returns: VOID },
       batch_destroy: { args: [P, i64_fast, P], returns: VOID },
       reports_scan: { args: [P, i64_fast, P, P, i64_fast, P], returns: i64_fast },
+      group_by_partition: { args: [P, i64_fast, P, P, P, i32], returns: VOID },
     },
   });
 }
@@ -205,7 +214,7 @@ function bindGlue() {
   const symbols = rd() as unknown as Record<string, { ptr: number }>;
   const timestamp = symbols.rd_kafka_message_timestamp!.ptr;
   const destroy = symbols.rd_kafka_message_destroy!.ptr;
-  const { batch_bytes, batch_take, batch_destroy, reports_scan } = glueLib.symbols;
+  const { batch_bytes, batch_take, batch_destroy, reports_scan, group_by_partition } = glueLib.symbols;
   return {
     bytes: (messages: Uint32Array, count: number) => batch_bytes(messages, count) as number,
     take: (messages: Uint32Array, count: number, arena: Uint8Array, meta: Float64Array) =>
@@ -213,9 +222,20 @@ function bindGlue() {
     destroy: (messages: Uint32Array, count: number) => batch_destroy(messages, count, destroy as unknown as Pointer),
     scanReports: (messages: Uint32Array, count: number, failed: Int32Array, lent: Float64Array, lentCount: number, released: Float64Array) =>
       reports_scan(messages, count, failed, lent, lentCount, released) as number,
+    groupByPartition: (messages: Pointer, count: number, scratch: Pointer, partitions: Int32Array, partitioner: number, partitionCount: number) =>
+      group_by_partition(messages, count, scratch, partitions, partitioner as unknown as Pointer, partitionCount),
   };
 }
 
+
+/**
+ * Address of the librdkafka partitioner a `partitioner` property names (default
+ * consistent_random), or null for `random` and names it has no function for.
+ */
+export function partitionerAddress(name = "consistent_random"): number | null {
+  const symbol = rd() as unknown as Record<string, { ptr?: number } | undefined>;
+  return symbol[`rd_kafka_msg_partitioner_${name}`]?.ptr ?? null;
+}
 
 /** Which librdkafka was loaded, e.g. `{ version: "2.15.1", path: ".../librdkafka.so.1" }`. */
 export function librdkafkaInfo(): { version: string; path: string } {

@@ -1,4 +1,4 @@
-import { ptr, writeU64, pointerAt, MESSAGE, PARTITION_UA, type Pointer } from "./ffi.ts";
+import { glue, ptr, writeU64, pointerAt, MESSAGE, PARTITION_UA, type Pointer } from "./ffi.ts";
 import type { PackedMessages } from "./producer.ts";
 
 const WORDS = MESSAGE.size / 4;
@@ -10,6 +10,7 @@ const WORDS = MESSAGE.size / 4;
 export class MessageArray {
   private readonly words: Uint32Array;
   private readonly base: number;
+  private scratch: { words: Uint32Array; partitions: Int32Array } | null = null;
 
   constructor(readonly capacity: number) {
     this.words = new Uint32Array(capacity * WORDS);
@@ -36,6 +37,16 @@ export class MessageArray {
     let n = 0;
     for (let i = offset; i < offset + count; i++) if (s[i * WORDS] === 0 && s[i * WORDS + MESSAGE.len / 4] !== 0) n++;
     return n;
+  }
+
+  /**
+   * Reorders structs [0, n) so that messages `partitioner` (a librdkafka partitioner's address)
+   * puts on the same partition are adjacent, in their order: see group_by_partition in glue/batch.c.
+   */
+  groupByPartition(n: number, partitioner: number, partitionCount: number): void {
+    this.scratch ??= { words: new Uint32Array(this.words.length), partitions: new Int32Array(this.capacity) };
+    const { words, partitions } = this.scratch;
+    glue().groupByPartition(this.at(0), n, ptr(words) as Pointer, partitions, partitioner, partitionCount);
   }
 
   /**

@@ -60,6 +60,18 @@ export function encodeProduceArgs(messages: OutgoingMessage[]): PackedMessages {
   };
 }
 
+/** Messages [start, start + count) of `batch` as a batch of their own, over the same buffers (views, no copy). */
+export function slicePacked(batch: PackedMessages, start: number, count: number): PackedMessages {
+  return {
+    count,
+    values: batch.values,
+    valueOffsets: batch.valueOffsets.subarray(start, start + count + 1),
+    keys: batch.keys,
+    keyOffsets: batch.keyOffsets?.subarray(start, start + count + 1) ?? null,
+    opaques: batch.opaques?.subarray(start, start + count),
+  };
+}
+
 /**
  * One rd_kafka_produceva call: topic, key, value, headers, F_COPY and the opaque as an array of
  * rd_kafka_vu_t. Returns the rd_kafka_resp_err_t; on success librdkafka owns the headers.

@@ -5,7 +5,8 @@ import { ecomEventSchemaText } from "../events/avro/schema.ts";
 import { transcodeCsv, type TranscodedBatch } from "../events/transcode.ts";
 import { Admin } from "../kafka/admin.ts";
 import { KafkaError } from "../kafka/errors.ts";
-import { Producer, type DeliveryFailure, type PackedMessages } from "../kafka/producer.ts";
+import { slicePacked } from "../kafka/message.ts";
+import { Producer, type DeliveryFailure } from "../kafka/producer.ts";
 import { SchemaRegistryClient } from "../registry/client.ts";
 import { eventTimeOf, Pacer } from "./pace.ts";
 import { RejectsFile } from "./rejects.ts";
@@ -59,17 +60,8 @@ export class BrokerUnreachableError extends Error {
   }
 }
 
-/** A view of messages [start, start + count) of a batch, for paced sending. */
-function slice(batch: TranscodedBatch, start: number, count: number): PackedMessages {
-  return {
-    count,
-    values: batch.values,
-    valueOffsets: batch.valueOffsets.subarray(start, start + count + 1),
-    keys: batch.keys,
-    keyOffsets: batch.keyOffsets.subarray(start, start + count + 1),
-    opaques: batch.lines.subarray(start, start + count),
-  };
-}
+/** A view of messages [start, start + count) of a batch, for paced sending; opaques are CSV line numbers. */
+const slice = (batch: TranscodedBatch, start: number, count: number) => slicePacked({ ...batch, opaques: batch.lines }, start, count);
 
 /**
  * The producer stage: CSV → validated events → Confluent-framed Avro → `topic`, keyed by

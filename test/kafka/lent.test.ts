@@ -1,22 +1,11 @@
 import { describe, expect, it } from "bun:test";
 import { Consumer } from "../../lib/kafka/consumer.ts";
-import { Producer, type PackedMessages } from "../../lib/kafka/producer.ts";
+import { slicePacked } from "../../lib/kafka/message.ts";
+import { Producer } from "../../lib/kafka/producer.ts";
 import { testStack } from "../support/stack.ts";
 import { freshTopic, packedMessages, uniqueName } from "./helpers.ts";
 
 const decoder = new TextDecoder();
-
-/** Messages [start, start + count) of `batch` as their own batch over the same buffers (views). */
-function view(batch: PackedMessages, start: number, count: number): PackedMessages {
-  return {
-    count,
-    values: batch.values,
-    valueOffsets: batch.valueOffsets.subarray(start, start + count + 1),
-    keys: batch.keys,
-    keyOffsets: batch.keyOffsets!.subarray(start, start + count + 1),
-    opaques: (batch.opaques as Float64Array).subarray(start, start + count),
-  };
-}
 
 describe("produceBatch with copy: false (values lent to librdkafka)", () => {
   it("delivers the lent bytes intact and lets go of every buffer once its messages are reported", async () => {
@@ -26,8 +15,8 @@ describe("produceBatch with copy: false (values lent to librdkafka)", () => {
     // and nothing kept here: only the producer holds them while librdkafka points into them.
     for (const start of [0, 20_000]) await producer.produceBatch(topic, packedMessages(start, 20_000, 100, 1024), { copy: false });
     const last = packedMessages(40_000, 20_000, 100, 1024);
-    await producer.produceBatch(topic, view(last, 0, 5_000), { copy: false });
-    await producer.produceBatch(topic, view(last, 5_000, 15_000), { copy: false });
+    await producer.produceBatch(topic, slicePacked(last, 0, 5_000), { copy: false });
+    await producer.produceBatch(topic, slicePacked(last, 5_000, 15_000), { copy: false });
     expect(producer.lentBytes).toBeGreaterThanOrEqual(3 * 20_000 * 1024);
     Bun.gc(true);
     const litter = Array.from({ length: 64 }, () => new Uint8Array(1 << 20).fill(0xff)); // reuses freed memory, if any

@@ -1,7 +1,8 @@
 /*
  * Batch glue. Consumer: one native call turns a whole array of consumed messages into flat
  * metadata plus one buffer of payloads and keys, and one more frees the messages. Producer: one
- * call per delivery-report event finds the failed messages and counts the lent payloads released.
+ * call per chunk groups keyed messages by partition before they are enqueued, and one call per
+ * delivery-report event finds the failed messages and counts the lent payloads released.
  *
  * Why C: from JS, each message cost ~10 field reads, two memcpy calls, a timestamp call and a
  * destroy call across the FFI boundary — 0.6–0.8 µs per message, more than decoding it. Here
@@ -29,6 +30,7 @@ typedef struct {
 } message_t;
 
 typedef int64_t (*timestamp_fn)(const message_t *, int *);
+typedef int32_t (*partitioner_fn)(const void *rkt, const void *key, size_t key_len, int32_t partition_count, void *rkt_opaque, void *msg_opaque);
 typedef void (*destroy_fn)(message_t *);
 
 /* Fields per message in `meta`, in this order. */
@@ -84,6 +86,33 @@ void batch_take(message_t **messages, int64_t count, uint8_t *arena, double *met
 /* Destroys `count` messages, once batch_take copied them and their topics were named. */
 void batch_destroy(message_t **messages, int64_t count, destroy_fn destroy) {
   for (int64_t i = 0; i < count; i++) destroy(messages[i]);
+}
+
+/*
+ * Reorders `count` messages to produce so that those `partitioner` (one of librdkafka's own, as
+ * configured) sends to the same partition are adjacent, keeping their order otherwise: a stable
+ * counting sort through `scratch` (room for `count` messages). Messages without a key go last
+ * (a *_random partitioner spreads them anyway).
+ *
+ * Why: librdkafka allocates each message as it is enqueued, and walks each partition's queue
+ * message by message several times (batching, acknowledging, delivery reports). Keys spread over
+ * partitions interleave those queues in memory, and the walks miss the cache: 3M keyed messages
+ * of 100 B over 6 partitions took 2.5 s of CPU, grouped first 0.95 s (1.5M → 2.5M msgs/s).
+ * librdkafka still partitions every message itself; a wrong guess here only costs speed.
+ */
+void group_by_partition(message_t *messages, int64_t count, message_t *scratch, int32_t *partitions, partitioner_fn partitioner, int32_t partition_count) {
+  int64_t starts[partition_count + 2];
+  memset(starts, 0, sizeof starts);
+  for (int64_t i = 0; i < count; i++) {
+    message_t *m = messages + i;
+    int32_t p = m->key_len ? partitioner(NULL, m->key, m->key_len, partition_count, NULL, NULL) : partition_count;
+    if (p < 0 || p > partition_count) p = partition_count;
+    partitions[i] = p;
+    starts[p + 1]++;
+  }
+  for (int32_t p = 1; p <= partition_count + 1; p++) starts[p] += starts[p - 1];
+  for (int64_t i = 0; i < count; i++) scratch[starts[partitions[i]]++] = messages[i];
+  memcpy(messages, scratch, (size_t)count * sizeof(message_t));
 }
 
 /*
