@@ -14,7 +14,8 @@ interface LentBuffer {
  * Solution: hold each whole ArrayBuffer here, counting its outstanding messages; the delivery
  * reports say which buffer each message points into (by address range: the opaque belongs to the
  * caller, and reports come back out of order across partitions, so counting reports is not
- * enough). Whole ArrayBuffers, not views: two views of one buffer share one count.
+ * enough). Whole ArrayBuffers, not views: two views of one buffer share one count. Lookups are
+ * linear in the buffers held: lending suits a few large batch buffers, not one per message.
  */
 export class LentBuffers {
   private entries: LentBuffer[] = [];
