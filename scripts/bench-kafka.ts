@@ -19,7 +19,7 @@ import { runSession } from "../lib/bench/kafka/session.ts";
 import { benchVersions } from "../lib/bench/kafka/versions.ts";
 import { defaultMessages } from "../lib/bench/kafka/settings.ts";
 import { describeSettings } from "../lib/bench/kafka/describe.ts";
-import { aggregate, compare, renderReport, resultsTable, targetsTable, TARGETS } from "../lib/bench/kafka/report.ts";
+import { aggregate, compare, missesTarget, renderReport, resultsTable, targetsTable } from "../lib/bench/kafka/report.ts";
 import type { Role, Tool } from "../lib/bench/kafka/measurement.ts";
 
 const ALL_TOOLS: Tool[] = ["binding", "binding-nokey", "binding-copy", "rdkafka_performance", "rdkafka_performance-poll", "java"];
@@ -151,9 +151,7 @@ writeFileSync(values.report, report);
 console.log(renderPlain(resultsTable(aggregates, comparisons)));
 console.log();
 console.log(renderPlain(targetsTable(comparisons)));
-const missed = comparisons.filter(
-  (c) => (c.vsRdkafka !== null && c.vsRdkafka < TARGETS.rdkafka_performance) || (c.vsJava !== null && c.vsJava < TARGETS.java),
-);
+const missed = comparisons.filter(missesTarget);
 console.log(`\n${missed.length === 0 ? "all targets met" : `${missed.length} of ${comparisons.length} comparisons miss a target`}; report: ${relative(process.cwd(), values.report)}`);
 if (failures.length > 0) {
   console.error(`${failures.length} run(s) failed:\n  ${failures.map((f) => `${f.what}: ${f.message.split("\n")[0]}`).join("\n  ")}`);

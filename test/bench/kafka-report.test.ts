@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { aggregate, compare } from "../../lib/bench/kafka/report.ts";
+import { aggregate, compare, missesTarget } from "../../lib/bench/kafka/report.ts";
 import type { Measurement, Role, Tool } from "../../lib/bench/kafka/measurement.ts";
 
 const run = (tool: Tool, role: Role, msgsPerSec: number): Measurement => ({
@@ -19,5 +19,18 @@ describe("compare", () => {
     const producer = comparisons.find((c) => c.role === "produce")!;
     expect(producer.vsRdkafka).toBeCloseTo(0.9);
     expect(producer.vsJava).toBeCloseTo(2);
+  });
+
+  it("holds only like-for-like producer rows to rdkafka_performance's target, every row to Java's", () => {
+    const measurements = [
+      run("binding", "produce", 700), run("binding-nokey", "produce", 900), run("binding-copy", "produce", 700),
+      run("rdkafka_performance", "produce", 1_000), run("java", "produce", 650),
+    ];
+    const byVariant = new Map(compare(aggregate(measurements)).map((c) => [c.variant, c]));
+    expect(byVariant.get("binding-nokey")!.likeForLike).toBe(true);
+    expect(missesTarget(byVariant.get("binding-nokey")!)).toBe(false);
+    expect(missesTarget(byVariant.get("binding")!)).toBe(false); // 0.70× rdkafka_performance: keyed, not like-for-like
+    expect(missesTarget(byVariant.get("binding-copy")!)).toBe(false);
+    expect(missesTarget(compare(aggregate([run("binding", "produce", 600), run("java", "produce", 650)]))[0]!)).toBe(true);
   });
 });
