@@ -77,8 +77,8 @@ const MAX_BATCH = 10_000;
 /**
  * librdkafka producer driven from the JS thread: `produceBatch` hands a whole array of messages
  * to `rd_kafka_produce_batch` in one native call (F_COPY unless the values are lent; F_PARTITION
- * with partition UA so the key picks the partition). Delivery reports arrive
- * as DR events on the main queue and are drained by `poll()` — librdkafka never calls into JS.
+ * with partition UA so the key picks the partition). Delivery reports arrive as DR events on the
+ * main queue and are drained by `poll()`, one glue call per event — librdkafka never calls into JS.
  */
 export class Producer {
   private rk: Pointer | null;
