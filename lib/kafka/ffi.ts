@@ -70,6 +70,7 @@ const symbols = {
   rd_kafka_msg_partitioner_murmur2_random: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
   rd_kafka_msg_partitioner_fnv1a: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
   rd_kafka_msg_partitioner_fnv1a_random: { args: [P, P, u64_fast, i32, P, P], returns: i32 },
+
   rd_kafka_produce_batch: { args: [P, i32, i32, P, i32], returns: i32 },
   rd_kafka_produceva: { args: [P, P, u64_fast], returns: P },
   rd_kafka_flush: { args: [P, i32], returns: i32 },

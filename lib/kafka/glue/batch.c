@@ -97,7 +97,8 @@ void batch_destroy(message_t **messages, int64_t count, destroy_fn destroy) {
  * Why: librdkafka allocates each message as it is enqueued, and walks each partition's queue
  * message by message several times (batching, acknowledging, delivery reports). Keys spread over
  * partitions interleave those queues in memory, and the walks miss the cache: 3M keyed messages
- * of 100 B over 6 partitions took 2.5 s of CPU, grouped first 0.95 s (1.5M → 2.5M msgs/s).
+ * of 100 B over 6 partitions took 2.5 s of CPU, 1.5 s grouped here (a batch sorted by partition
+ * beforehand: 0.95 s), and ran at ~1.85M instead of ~1.4M msgs/s.
  * librdkafka still partitions every message itself; a wrong guess here only costs speed.
  */
 void group_by_partition(message_t *messages, int64_t count, message_t *scratch, int32_t *partitions, partitioner_fn partitioner, int32_t partition_count) {
