@@ -92,7 +92,8 @@ void batch_destroy(message_t **messages, int64_t count, destroy_fn destroy) {
  * Reorders `count` messages to produce so that those `partitioner` (one of librdkafka's own, as
  * configured) sends to the same partition are adjacent, keeping their order otherwise: a stable
  * counting sort through `scratch` (room for `count` messages). Messages without a key go last
- * (a *_random partitioner spreads them anyway).
+ * (a *_random partitioner spreads them anyway); they are never passed to `partitioner`, because
+ * only the random path reads its topic argument, which we cannot supply (NULL here).
  *
  * Why: librdkafka allocates each message as it is enqueued, and walks each partition's queue
  * message by message several times (batching, acknowledging, delivery reports). Keys spread over
